@@ -1,0 +1,294 @@
+"""The `socialkpi` command a person types.
+
+socialkpi warehouse start|stop|status|url [--bi]
+socialkpi simulate [--port N] [--seed N]
+socialkpi run [--days N | --start D --end D]
+socialkpi kpis
+socialkpi loads [--status S] [--limit N]
+socialkpi quarantine list | show BATCH | release BATCH [--force] | drop BATCH
+socialkpi quality write-suites
+socialkpi airflow ARGS...           (airflow with socialkpi's environment)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+
+from socialkpi.errors import SocialKpiError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args) or 0
+    except SocialKpiError as exc:
+        print(f"socialkpi: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="socialkpi", description="Social media KPIs: APIs -> warehouse -> marts."
+    )
+    commands = parser.add_subparsers(metavar="COMMAND")
+
+    warehouse = commands.add_parser("warehouse", help="the embedded PostgreSQL warehouse")
+    warehouse.add_argument("action", choices=["start", "stop", "status", "url"])
+    warehouse.add_argument("--bi", action="store_true", help="with `url`: the read-only bi_reader URL")
+    warehouse.set_defaults(handler=cmd_warehouse)
+
+    simulate = commands.add_parser("simulate", help="serve every source API locally (the default source)")
+    simulate.add_argument("--port", type=int, default=None)
+    simulate.add_argument("--seed", type=int, default=None)
+    simulate.set_defaults(handler=cmd_simulate)
+
+    run = commands.add_parser("run", help="ingest and transform a range of days through Airflow")
+    run.add_argument("--days", type=int, default=30, help="the last N complete days (default 30)")
+    run.add_argument("--start", type=date.fromisoformat, help="first day (YYYY-MM-DD)")
+    run.add_argument("--end", type=date.fromisoformat, help="last day (YYYY-MM-DD)")
+    run.set_defaults(handler=cmd_run)
+
+    kpis = commands.add_parser("kpis", help="print the KPI summary of the marts")
+    kpis.add_argument("--days", type=int, default=30)
+    kpis.set_defaults(handler=cmd_kpis)
+
+    loads = commands.add_parser("loads", help="the audit log of loads and validations")
+    loads.add_argument("--status", help="only this status (published, quarantined, failed, ...)")
+    loads.add_argument("--limit", type=int, default=30)
+    loads.set_defaults(handler=cmd_loads)
+
+    quarantine = commands.add_parser("quarantine", help="inspect, release or drop quarantined batches")
+    quarantine.add_argument("action", choices=["list", "show", "release", "drop"])
+    quarantine.add_argument("batch", nargs="?", help="batch id (from `quarantine list`)")
+    quarantine.add_argument(
+        "--force", action="store_true", help="with `release`: publish without re-validating"
+    )
+    quarantine.set_defaults(handler=cmd_quarantine)
+
+    quality = commands.add_parser("quality", help="Great Expectations suites")
+    quality.add_argument("action", choices=["write-suites", "docs"])
+    quality.set_defaults(handler=cmd_quality)
+
+    airflow = commands.add_parser("airflow", help="run airflow with socialkpi's environment")
+    airflow.add_argument("args", nargs=argparse.REMAINDER)
+    airflow.set_defaults(handler=cmd_airflow)
+    return parser
+
+
+# ---- warehouse ---------------------------------------------------------------------------------
+def cmd_warehouse(args) -> int:
+    from socialkpi.warehouse import BI_ROLE, OWNER_ROLE, EmbeddedWarehouse, external_url
+
+    external = external_url()
+    if external:
+        if args.action == "url":
+            print(external)
+        else:
+            print(f"socialkpi: using SOCIALKPI_WAREHOUSE_URL; nothing embedded to {args.action}")
+        return 0
+    warehouse = EmbeddedWarehouse()
+    if args.action == "start":
+        status = warehouse.start(announce=lambda line: print(line, file=sys.stderr))
+        print(f"warehouse {status.describe()}")
+        print(
+            'connect: psql "$(socialkpi warehouse url)"   (read-only BI user: socialkpi warehouse url --bi)'
+        )
+    elif args.action == "stop":
+        print("warehouse stopped" if warehouse.stop() else "warehouse was not running")
+    elif args.action == "status":
+        status = warehouse.status()
+        print(f"warehouse {status.describe()}")
+        return 0 if status.running else 3
+    else:
+        print(warehouse.url(role=BI_ROLE if args.bi else OWNER_ROLE))
+    return 0
+
+
+# ---- simulator ---------------------------------------------------------------------------------
+def simulator_accounts(config) -> dict[str, list[str]]:
+    return {name: [a.id for a in source.accounts] for name, source in config.sources.items()}
+
+
+def cmd_simulate(args) -> int:
+    from socialkpi.config import load_config
+    from socialkpi.simulator import serve
+
+    config = load_config()
+    port = args.port or config.simulator_port
+    seed = args.seed if args.seed is not None else config.simulator_seed
+    print(f"socialkpi simulator on http://127.0.0.1:{port} (seed {seed}); Ctrl-C stops it", flush=True)
+    serve(seed=seed, accounts=simulator_accounts(config), host="127.0.0.1", port=port)
+    return 0
+
+
+# ---- run ---------------------------------------------------------------------------------------
+def cmd_run(args) -> int:
+    from socialkpi import pipeline
+    from socialkpi.config import load_config
+    from socialkpi.connections import simulator_connections
+    from socialkpi.warehouse import ensure_started
+
+    started = time.monotonic()
+    config = load_config()
+    if args.start or args.end:
+        if not (args.start and args.end) or args.start > args.end:
+            print("socialkpi: give both --start and --end, with --start <= --end", file=sys.stderr)
+            return 2
+        start, end = args.start, args.end
+    else:
+        start, end = pipeline.last_complete_days(args.days)
+    ensure_started(announce=lambda line: print(line, file=sys.stderr))
+
+    simulator = None
+    extra_env = simulator_connections("http://127.0.0.1:0", config.sources)
+    if extra_env:
+        from socialkpi.simulator import SimulatorServer
+
+        simulator = SimulatorServer(
+            seed=config.simulator_seed, accounts=simulator_accounts(config), host="127.0.0.1", port=0
+        )
+        simulator.start()
+        extra_env = simulator_connections(simulator.url, config.sources)
+        print(f"socialkpi: sources without an Airflow connection read from the simulator at {simulator.url}")
+    try:
+        env = pipeline.airflow_env(extra_env)
+        pipeline.migrate_airflow_db(env)
+        print(f"socialkpi: running {start} .. {end} through Airflow", flush=True)
+        # Lookback is for daily runs; a range run extracts every day of the range anyway.
+        command = [sys.executable, "-m", "socialkpi.runner", "--start", str(start), "--end", str(end)]
+        command += ["--lookback-days", "0"] if start < end else []
+        code = subprocess.run(command, env=env).returncode
+    finally:
+        if simulator is not None:
+            simulator.stop()
+    print_kpis(days=(end - start).days + 1)
+    from socialkpi.warehouse import current_url
+
+    print(f"\nConnect psql or a BI tool: {current_url()}")
+    print("   read-only BI user:       socialkpi warehouse url --bi")
+    print(f"Finished in {time.monotonic() - started:.0f}s.")
+    return code
+
+
+def cmd_kpis(args) -> int:
+    print_kpis(days=args.days)
+    return 0
+
+
+def print_kpis(days: int) -> None:
+    from socialkpi.report import kpi_tables
+
+    print()
+    print(kpi_tables(days))
+
+
+# ---- audit and quarantine ----------------------------------------------------------------------
+def _connect():
+    import psycopg
+
+    from socialkpi.warehouse import current_url
+
+    return psycopg.connect(current_url(), autocommit=True)
+
+
+def cmd_loads(args) -> int:
+    from socialkpi.report import table
+
+    query = """select batch_id::text, source, stream, account_id, interval_start, status, row_count,
+                      array_to_string(unavailable_metrics, ','),
+                      left(coalesce(failed_expectations::text, ''), 60), finished_at
+               from audit.loads {where} order by started_at desc limit %s"""
+    where = "where status = %s" if args.status else ""
+    params = ([args.status] if args.status else []) + [args.limit]
+    with _connect() as conn:
+        rows = conn.execute(query.format(where=where), params).fetchall()
+    headers = [
+        "batch",
+        "source",
+        "stream",
+        "account",
+        "day",
+        "status",
+        "rows",
+        "unavailable",
+        "failed",
+        "finished",
+    ]
+    print(table(headers, rows))
+    return 0
+
+
+def cmd_quarantine(args) -> int:
+    from socialkpi.quarantine import drop, list_quarantined, release, show
+
+    with _connect() as conn:
+        if args.action == "list":
+            print(list_quarantined(conn))
+            return 0
+        if not args.batch:
+            print(f"socialkpi: `quarantine {args.action}` needs a batch id (see `socialkpi quarantine list`)")
+            return 2
+        if args.action == "show":
+            print(show(conn, args.batch))
+        elif args.action == "release":
+            print(release(conn, args.batch, force=args.force))
+        else:
+            print(drop(conn, args.batch))
+    return 0
+
+
+def cmd_quality(args) -> int:
+    if args.action == "write-suites":
+        from socialkpi.quality.suites import write_suites
+        from socialkpi.sources import SOURCES
+
+        for path in write_suites([s for source in SOURCES.values() for s in source.streams]):
+            print(path)
+    else:
+        from socialkpi.quality.gate import DATA_DOCS_DIR
+
+        index = DATA_DOCS_DIR / "index.html"
+        print(
+            index.as_uri()
+            if index.exists()
+            else f"no data docs yet (they appear in {DATA_DOCS_DIR} after a run)"
+        )
+    return 0
+
+
+def cmd_airflow(args) -> int:
+    from socialkpi import pipeline
+    from socialkpi.config import load_config
+    from socialkpi.connections import simulator_connections
+    from socialkpi.warehouse import ensure_started
+
+    ensure_started(announce=lambda line: print(line, file=sys.stderr))
+    config = load_config()
+    simulator_url = f"http://127.0.0.1:{config.simulator_port}"
+    extra = simulator_connections(simulator_url, config.sources)
+    env = pipeline.airflow_env(extra)
+    pipeline.migrate_airflow_db(env)
+    if extra and args.args[:1] == ["standalone"]:
+        # The UI and scheduler run until stopped; the simulator runs beside them as long.
+        subprocess.Popen([sys.executable, "-m", "socialkpi.cli", "simulate"], start_new_session=True)
+        print(
+            f"socialkpi: sources without a connection read from the simulator at {simulator_url}",
+            file=sys.stderr,
+        )
+    os.execvpe(pipeline.airflow_bin(), [pipeline.airflow_bin(), *args.args], env)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The project configuration: which accounts to collect, from which sources.
+
+Read from `socialkpi.yml` at the project root, or from the file named by `SOCIALKPI_CONFIG`.
+Every problem is reported as one `ConfigError` line that names the file and the fix.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from socialkpi.errors import ConfigError
+from socialkpi.paths import PROJECT_ROOT
+
+DEFAULT_CONFIG = PROJECT_ROOT / "socialkpi.yml"
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    name: str
+    timezone: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    connection_id: str
+    accounts: tuple[Account, ...]
+    # Days before the interval that every run extracts again, because platforms revise them.
+    lookback_days: int = 0
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    sources: dict[str, SourceConfig]
+    warehouse_port: int = 54329
+    simulator_port: int = 8765
+    simulator_seed: int = 42
+    raw: dict = field(default_factory=dict, repr=False)
+
+    def source(self, name: str) -> SourceConfig:
+        return self.sources[name]
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("SOCIALKPI_CONFIG", DEFAULT_CONFIG)).expanduser().resolve()
+
+
+def load_config(path: Path | None = None) -> Config:
+    from socialkpi.sources import SOURCES  # the registry imports the stream modules
+
+    path = path or config_path()
+    where = str(path)
+    if not path.exists():
+        raise ConfigError(
+            f"{where}: no such file; create it (see socialkpi.yml in the repo) or set SOCIALKPI_CONFIG"
+        )
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{where}: not valid YAML{line}; fix the syntax there") from None
+    if not isinstance(document, dict):
+        raise ConfigError(f"{where}: expected a mapping with a `sources:` key at the top level")
+
+    sources_doc = document.get("sources")
+    if not isinstance(sources_doc, dict) or not sources_doc:
+        raise ConfigError(f"{where}: `sources:` must map source names to their accounts, e.g. `instagram:`")
+
+    sources: dict[str, SourceConfig] = {}
+    for name, body in sources_doc.items():
+        if name not in SOURCES:
+            known = ", ".join(sorted(SOURCES))
+            raise ConfigError(f"{where}: unknown source {name!r} under `sources:`; use one of: {known}")
+        sources[name] = _source(where, name, body or {}, SOURCES[name].default_lookback_days)
+
+    warehouse = document.get("warehouse") or {}
+    simulator = document.get("simulator") or {}
+    return Config(
+        path=path,
+        sources=sources,
+        warehouse_port=_int(where, "warehouse.port", warehouse.get("port", 54329)),
+        simulator_port=_int(where, "simulator.port", simulator.get("port", 8765)),
+        simulator_seed=_int(where, "simulator.seed", simulator.get("seed", 42)),
+        raw=document,
+    )
+
+
+def _source(where: str, name: str, body: dict, default_lookback: int) -> SourceConfig:
+    if not isinstance(body, dict):
+        raise ConfigError(f"{where}: `sources.{name}` must be a mapping with `accounts:`")
+    accounts_doc = body.get("accounts")
+    if not isinstance(accounts_doc, list) or not accounts_doc:
+        raise ConfigError(
+            f"{where}: `sources.{name}.accounts` must list at least one account (id, name, timezone)"
+        )
+    accounts = []
+    seen = set()
+    for index, item in enumerate(accounts_doc):
+        label = f"sources.{name}.accounts[{index}]"
+        if not isinstance(item, dict) or "id" not in item:
+            raise ConfigError(f"{where}: `{label}` needs an `id`")
+        account_id = str(item["id"])
+        if account_id in seen:
+            raise ConfigError(f"{where}: `{label}` repeats account id {account_id}; list each account once")
+        seen.add(account_id)
+        timezone = str(item.get("timezone", "UTC"))
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"{where}: `{label}.timezone` {timezone!r} is not an IANA timezone; use e.g. Europe/Berlin"
+            ) from None
+        accounts.append(Account(id=account_id, name=str(item.get("name", account_id)), timezone=timezone))
+    return SourceConfig(
+        name=name,
+        connection_id=str(body.get("connection_id", f"socialkpi_{name}")),
+        accounts=tuple(accounts),
+        lookback_days=_int(
+            where, f"sources.{name}.lookback_days", body.get("lookback_days", default_lookback)
+        ),
+    )
+
+
+def _int(where: str, key: str, value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: `{key}` must be a whole number, got {value!r}") from None
+    if number < 0:
+        raise ConfigError(f"{where}: `{key}` must not be negative")
+    return number

@@ -1,0 +1,71 @@
+"""Credentials and base URLs come from Airflow connections, one per source.
+
+The connection's host is the base URL (so a test or a user can point any source at any server),
+its password is the token. `AIRFLOW_CONN_<ID>` environment variables work as everywhere in Airflow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+from socialkpi.config import SourceConfig
+from socialkpi.errors import CredentialsError
+from socialkpi.sources import SOURCES
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    base_url: str
+    token: str
+    headers: dict[str, str]
+
+
+def env_var(connection_id: str) -> str:
+    return f"AIRFLOW_CONN_{connection_id.upper()}"
+
+
+def resolve(source: SourceConfig) -> Endpoint:
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        connection = Connection.get(source.connection_id)
+    except AirflowNotFoundException:
+        raise CredentialsError(
+            f"{source.name}: no Airflow connection {source.connection_id!r}; add it "
+            f"(e.g. {env_var(source.connection_id)}) or run `socialkpi run` to use the simulator"
+        ) from None
+    base_url = connection.host or SOURCES[source.name].default_base_url
+    if connection.schema and not base_url.startswith(("http://", "https://")):
+        base_url = f"{connection.schema}://{base_url}"
+    if not base_url.startswith(("http://", "https://")):
+        base_url = f"https://{base_url}"
+    token = connection.password or ""
+    if not token:
+        raise CredentialsError(
+            f"{source.name}: the Airflow connection {source.connection_id!r} has no token; "
+            "put the access token in its password field"
+        )
+    extra = connection.extra_dejson if hasattr(connection, "extra_dejson") else {}
+    headers = {str(k): str(v) for k, v in (extra.get("headers") or {}).items()}
+    return Endpoint(base_url=base_url, token=token, headers=headers)
+
+
+def simulator_connections(simulator_url: str, sources: dict[str, SourceConfig]) -> dict[str, str]:
+    """`AIRFLOW_CONN_*` values pointing every source without a connection at the simulator."""
+    values = {}
+    for name, source in sources.items():
+        variable = env_var(source.connection_id)
+        if variable in os.environ:
+            continue
+        values[variable] = json.dumps(
+            {
+                "conn_type": "http",
+                "host": simulator_url.rstrip("/") + SOURCES[name].simulator_path,
+                "password": "simulator-token",
+                "description": "the local socialkpi simulator",
+            }
+        )
+    return values

@@ -1,0 +1,177 @@
+"""The load gate: validate one landed batch with Great Expectations, inside PostgreSQL.
+
+One ephemeral GX context per process holds a PostgreSQL data source; each batch becomes a query
+asset over `landing.<table>` (or `quarantine.<table>` on release), validated by the stream's
+versioned suite through a checkpoint whose action writes the data docs under
+`.socialkpi/gx/data_docs/` (build output, git-ignored).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+import psycopg
+from psycopg import sql
+
+from socialkpi.paths import STATE_DIR
+from socialkpi.quality.suites import batch_query, load_suite
+from socialkpi.streams import Stream, Window
+
+log = logging.getLogger(__name__)
+
+DATA_DOCS_DIR = STATE_DIR / "gx" / "data_docs"
+SITE_NAME = "socialkpi"
+# A follower total that moves more than this share from the previous published one needs a person
+# to look (`socialkpi quarantine release --force` is the flag that accepts it).
+DEFAULT_MAX_FOLLOWER_JUMP = float(os.environ.get("SOCIALKPI_MAX_FOLLOWER_JUMP", "0.5"))
+
+
+@dataclass
+class Outcome:
+    success: bool
+    failed: list[str] = field(default_factory=list)
+    result: dict | None = None
+    data_docs_url: str | None = None
+
+    def summary(self) -> str:
+        return "passed" if self.success else "failed: " + "; ".join(self.failed)
+
+
+@cache
+def _context(url: str):
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    DATA_DOCS_DIR.mkdir(parents=True, exist_ok=True)
+    context.add_data_docs_site(
+        site_name=SITE_NAME,
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(DATA_DOCS_DIR),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    source = context.data_sources.add_postgres(
+        name="warehouse", connection_string=url.replace("postgresql://", "postgresql+psycopg2://", 1)
+    )
+    return context, source
+
+
+def suite_parameters(conn: psycopg.Connection, stream: Stream, window: Window, schema: str, batch_id) -> dict:
+    low, high = stream.expected_rows
+    lower = window.start - timedelta(days=stream.window_days_before)
+    parameters = {
+        "min_rows": low,
+        "max_rows": high,
+        "window_start_epoch": lower.timestamp(),
+        "window_end_epoch": window.end.timestamp(),
+        "day_compact": [window.day.strftime("%Y%m%d")],
+        "account_regex": f"^{re.escape(window.account_id)}(/|$)",
+        "jump_min": 0,
+        "jump_max": 10**12,
+    }
+    if stream.jump_field:
+        previous = previous_total(conn, stream, window)
+        if previous:
+            share = DEFAULT_MAX_FOLLOWER_JUMP
+            parameters["jump_min"] = int(previous * (1 - share))
+            parameters["jump_max"] = int(previous * (1 + share)) + 1
+    return parameters
+
+
+def previous_total(conn: psycopg.Connection, stream: Stream, window: Window) -> int | None:
+    """The newest published value of `jump_field` from an earlier interval of the same account."""
+    path = "{" + ",".join(stream.jump_field.split(".")) + "}"
+    row = conn.execute(
+        sql.SQL(
+            "select (record #>> %s)::bigint from {} where account_id = %s and interval_start < %s "
+            "and record #>> %s ~ '^[0-9]+$' order by interval_start desc, extracted_at desc limit 1"
+        ).format(sql.Identifier("raw", stream.table)),
+        (path, window.account_id, window.day, path),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def validate_batch(
+    url: str,
+    conn: psycopg.Connection,
+    stream: Stream,
+    window: Window,
+    batch_id: uuid.UUID | str,
+    schema: str = "landing",
+) -> Outcome:
+    import great_expectations as gx
+
+    context, source = _context(url)
+    name = f"{stream.table}__{batch_id}"
+    asset = source.add_query_asset(name=name, query=batch_query(stream, schema, str(batch_id)))
+    batch_definition = asset.add_batch_definition_whole_table("batch")
+    suite_doc = load_suite(stream)
+    suite = context.suites.add_or_update(
+        gx.ExpectationSuite(
+            name=suite_doc["name"], expectations=suite_doc["expectations"], meta=suite_doc["meta"]
+        )
+    )
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+    )
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=name,
+            validation_definitions=[definition],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE_NAME])],
+            result_format={"result_format": "SUMMARY"},
+        )
+    )
+    parameters = suite_parameters(conn, stream, window, schema, batch_id)
+    run = checkpoint.run(
+        expectation_parameters=parameters,
+        run_id=gx.RunIdentifier(run_name=name, run_time=datetime.now(UTC)),
+    )
+    result = next(iter(run.run_results.values()))
+    failed = [_describe(r) for r in result.results if not r.success]
+    docs_url = _docs_url(run)
+    # Per-batch objects live only in this process's memory; drop them so it does not grow.
+    context.checkpoints.delete(name)
+    context.validation_definitions.delete(name)
+    source.delete_asset(name)
+    return Outcome(
+        success=bool(result.success),
+        failed=failed,
+        result=result.to_json_dict(),
+        data_docs_url=docs_url,
+    )
+
+
+def _describe(result) -> str:
+    config = result.expectation_config
+    column = config.kwargs.get("column")
+    detail = result.result or {}
+    unexpected = detail.get("partial_unexpected_list") or detail.get("observed_value")
+    where = f"({column})" if column else ""
+    return (
+        f"{config.type}{where}: {str(unexpected)[:120]}"
+        if unexpected is not None
+        else f"{config.type}{where}"
+    )
+
+
+def _docs_url(run) -> str | None:
+    for validation_result in run.run_results.values():
+        actions = validation_result.get("actions_results", {}) if isinstance(validation_result, dict) else {}
+        for site in (actions.get("data_docs") or {}).values():
+            if isinstance(site, str):
+                return site
+    index = DATA_DOCS_DIR / "index.html"
+    return index.as_uri() if index.exists() else None

@@ -1,0 +1,85 @@
+"""Mart suites: Great Expectations on the marts after every `dbt build`.
+
+dbt's own tests check model logic (keys, formulas); these check the boundary a BI tool sees:
+rates within their documented bounds, no missing days, marts as fresh as the data loaded, and
+totals that reconcile with staging. The suite is versioned in expectations/suites/marts.json.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import psycopg
+
+from socialkpi.quality.gate import SITE_NAME, Outcome, _context, _describe, _docs_url
+from socialkpi.quality.suites import SUITES_DIR
+
+MART_SUITES_FILE = SUITES_DIR / "marts.json"
+
+
+@dataclass(frozen=True)
+class MartCheck:
+    """One query over the marts and the expectations its result must meet."""
+
+    name: str
+    query: str
+    expectations: list[dict] = field(default_factory=list)
+
+
+def load_mart_checks() -> list[MartCheck]:
+    document = json.loads(MART_SUITES_FILE.read_text())
+    return [MartCheck(**check) for check in document["checks"]]
+
+
+def run_mart_checks(url: str, dag_run_id: str | None = None) -> Outcome:
+    import great_expectations as gx
+
+    context, source = _context(url)
+    run_time = datetime.now(UTC)
+    failed: list[str] = []
+    results = {}
+    docs_url = None
+    for check in load_mart_checks():
+        name = f"marts__{check.name}"
+        try:
+            source.delete_asset(name)
+        except Exception:  # first run in this process: nothing to replace
+            pass
+        asset = source.add_query_asset(name=name, query=check.query)
+        batch_definition = asset.add_batch_definition_whole_table("all")
+        suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=check.expectations))
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+        )
+        checkpoint = context.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name=name,
+                validation_definitions=[definition],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE_NAME])],
+                result_format={"result_format": "SUMMARY"},
+            )
+        )
+        run = checkpoint.run(run_id=gx.RunIdentifier(run_name=name, run_time=run_time))
+        result = next(iter(run.run_results.values()))
+        results[check.name] = result.success
+        failed.extend(f"{check.name}: {_describe(r)}" for r in result.results if not r.success)
+        docs_url = _docs_url(run) or docs_url
+    outcome = Outcome(success=not failed, failed=failed, result=results, data_docs_url=docs_url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "insert into audit.events (kind, detail) values ('mart_validation', %s)",
+            (
+                json.dumps(
+                    {
+                        "dag_run_id": dag_run_id,
+                        "success": outcome.success,
+                        "checks": results,
+                        "failed": failed,
+                        "data_docs_url": docs_url,
+                    }
+                ),
+            ),
+        )
+    return outcome

@@ -1,0 +1,97 @@
+"""Google Analytics 4 Data API v1beta: sessions, key events and revenue by traffic source."""
+
+from __future__ import annotations
+
+import requests
+
+from socialkpi.http import Verdict, default_policy
+from socialkpi.sources.base import Source
+from socialkpi.streams import Field, OffsetLimit, Request, Stream
+
+DIMENSIONS = ["date", "sessionSource", "sessionMedium", "sessionCampaignName", "landingPage"]
+METRICS = ["sessions", "engagedSessions", "keyEvents", "totalRevenue"]
+PAGE_SIZE = 10_000
+
+
+def rows_by_header(body: dict) -> list[dict]:
+    """GA4 rows are positional; name every value by its header (values stay strings as sent)."""
+    dimensions = [header["name"] for header in body.get("dimensionHeaders", [])]
+    metrics = [header["name"] for header in body.get("metricHeaders", [])]
+    records = []
+    for row in body.get("rows", []):  # `rows` is absent when there is no data
+        record = {
+            name: cell.get("value")
+            for name, cell in zip(dimensions, row.get("dimensionValues", []), strict=False)
+        }
+        record.update(
+            {
+                name: cell.get("value")
+                for name, cell in zip(metrics, row.get("metricValues", []), strict=False)
+            }
+        )
+        records.append(record)
+    return records
+
+
+def ga4_policy(response: requests.Response) -> Verdict:
+    """Google errors: `{"error": {"code", "status", "message", "details"}}`."""
+    if response.status_code < 400:
+        return Verdict.ok()
+    try:
+        error = response.json().get("error") or {}
+    except (ValueError, AttributeError):
+        return default_policy(response)
+    status = error.get("status", "")
+    message = str(error.get("message", ""))[:200]
+    if response.status_code == 401 or status == "UNAUTHENTICATED":
+        return Verdict("auth", message=message)
+    if response.status_code == 403:
+        return Verdict(
+            "auth", message=f"{status}: {message} (grant the analytics.readonly scope and property access)"
+        )
+    if response.status_code == 429 or status == "RESOURCE_EXHAUSTED":
+        return Verdict("retry", message=f"quota: {message}")
+    if status == "INVALID_ARGUMENT" and "metric" in message.lower():
+        named = tuple(m for m in METRICS if m in message)
+        return Verdict("invalid_metric", message=message, metrics=named)
+    return default_policy(response)
+
+
+traffic_daily = Stream(
+    source="ga4",
+    name="traffic_daily",
+    path="/properties/{account_id}:runReport",
+    method="POST",
+    requests=(
+        Request(
+            body={
+                "dateRanges": [{"startDate": "{date}", "endDate": "{date}"}],
+                "dimensions": [{"name": name} for name in DIMENSIONS],
+                "metrics": [{"name": name} for name in METRICS],
+                "keepEmptyRows": False,
+            }
+        ),
+    ),
+    paginator=OffsetLimit(limit=PAGE_SIZE, total_path="rowCount"),
+    parse=rows_by_header,
+    primary_key=("date", "sessionSource", "sessionMedium", "sessionCampaignName", "landingPage"),
+    fields=(
+        Field("date", "date_compact"),
+        Field("sessionSource"),
+        Field("sessionMedium"),
+        Field("sessions", "count"),
+        Field("engagedSessions", "count"),
+        Field("keyEvents", "count"),
+        Field("totalRevenue", "number"),
+    ),
+)
+
+SOURCE = Source(
+    name="ga4",
+    platform="web",
+    default_base_url="https://analyticsdata.googleapis.com/v1beta",
+    simulator_path="/ga4/v1beta",
+    streams=(traffic_daily,),
+    policy=ga4_policy,
+    default_lookback_days=2,
+)

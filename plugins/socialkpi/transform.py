@@ -1,0 +1,62 @@
+"""The transform DAG's work: `dbt build`, then Great Expectations on the marts."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from socialkpi.errors import SocialKpiError
+from socialkpi.paths import DBT_PROJECT_DIR
+from socialkpi.warehouse import current_url, dbt_env
+
+log = logging.getLogger(__name__)
+
+
+class TransformFailed(SocialKpiError):
+    """dbt build or the mart checks failed; the previous marts stay as they were built last."""
+
+
+def dbt_executable() -> str:
+    return str(Path(sys.executable).parent / "dbt")
+
+
+def dbt_command(*args: str, url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, **dbt_env(url or current_url()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    command = [
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT_DIR)
+    for line in result.stdout.splitlines():
+        log.info("dbt: %s", line)
+    if check and result.returncode != 0:
+        problems = [
+            line.strip()
+            for line in result.stdout.splitlines()
+            if any(word in line for word in ("ERROR", "FAIL", "Failure", "Compilation Error"))
+        ]
+        summary = " | ".join(problems[-6:]) or result.stderr.strip()[-500:]
+        raise TransformFailed(f"dbt {args[0]} failed: {summary}")
+    return result
+
+
+def dbt_build() -> dict:
+    result = dbt_command("build", "--fail-fast")
+    tail = [line for line in result.stdout.splitlines() if "Done." in line or "PASS=" in line]
+    return {"summary": tail[-1].strip() if tail else "done"}
+
+
+def validate_marts(dag_run_id: str | None = None) -> dict:
+    from socialkpi.quality.marts import run_mart_checks
+
+    outcome = run_mart_checks(current_url(), dag_run_id=dag_run_id)
+    if not outcome.success:
+        raise TransformFailed("mart checks failed: " + "; ".join(outcome.failed))
+    return {"checks": "passed", "data_docs": outcome.data_docs_url}

