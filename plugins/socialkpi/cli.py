@@ -173,10 +173,11 @@ def cmd_run(args) -> int:
         if simulator is not None:
             simulator.stop()
     print_kpis(days=(end - start).days + 1)
-    from socialkpi.warehouse import current_url
+    from socialkpi.warehouse import current_url, masked
 
-    print(f"\nConnect psql or a BI tool: {current_url()}")
-    print("   read-only BI user:       socialkpi warehouse url --bi")
+    print(f"\nWarehouse: {masked(current_url())}")
+    print('  psql:                          psql "$(.venv/bin/socialkpi warehouse url)"')
+    print("  BI tool (read-only on marts):  .venv/bin/socialkpi warehouse url --bi")
     print(f"Finished in {time.monotonic() - started:.0f}s.")
     return code
 

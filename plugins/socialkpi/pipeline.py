@@ -34,6 +34,8 @@ def airflow_env(extra: dict[str, str] | None = None) -> dict[str, str]:
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__EXECUTOR": env.get("AIRFLOW__CORE__EXECUTOR", "LocalExecutor"),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": airflow_metadata_url(),
+            # psycopg 3 is async-capable; without this Airflow reaches for asyncpg, which we do not ship.
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": airflow_metadata_url(),
             "AIRFLOW__API__HOST": env.get("AIRFLOW__API__HOST", "127.0.0.1"),
             "AIRFLOW__API__PORT": env.get("AIRFLOW__API__PORT", "8080"),
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",

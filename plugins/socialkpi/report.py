@@ -13,8 +13,10 @@ from socialkpi.warehouse import current_url
 def _cell(value) -> str:
     if value is None:
         return "-"
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return f"{int(value):,}"
     if isinstance(value, float | Decimal):
-        return f"{value:,.4f}" if abs(value) < 1 else f"{value:,.1f}"
+        return f"{value:,.4f}" if abs(value) < 1 else f"{value:,.2f}"
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)

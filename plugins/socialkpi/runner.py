@@ -20,7 +20,7 @@ from socialkpi.paths import DAGS_DIR
 def load_dags():
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(DAGS_DIR), include_examples=False)
+    bag = DagBag(dag_folder=str(DAGS_DIR))
     if bag.import_errors:
         for path, error in bag.import_errors.items():
             print(f"socialkpi: DAG import error in {path}: {error.splitlines()[-1]}", file=sys.stderr)

@@ -428,3 +428,12 @@ def dbt_env(url: str) -> dict[str, str]:
         "SOCIALKPI_DB_PASSWORD": unquote(parts.password or ""),
         "SOCIALKPI_DB_NAME": parts.path.lstrip("/") or DATABASE,
     }
+
+
+def masked(url: str) -> str:
+    """The DSN with its password hidden, for printing."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))

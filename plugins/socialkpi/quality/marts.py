@@ -7,6 +7,7 @@ totals that reconcile with staging. The suite is versioned in expectations/suite
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,10 +44,8 @@ def run_mart_checks(url: str, dag_run_id: str | None = None) -> Outcome:
     docs_url = None
     for check in load_mart_checks():
         name = f"marts__{check.name}"
-        try:
+        with contextlib.suppress(LookupError, ValueError):  # first run in this process: nothing to replace
             source.delete_asset(name)
-        except Exception:  # first run in this process: nothing to replace
-            pass
         asset = source.add_query_asset(name=name, query=check.query)
         batch_definition = asset.add_batch_definition_whole_table("all")
         suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=check.expectations))
