@@ -37,6 +37,19 @@ def redact(url: str) -> str:
     return _SECRET_PARAMS.sub(r"\1=***", url)
 
 
+class _RedactTokens(logging.Filter):
+    """urllib3 logs request URLs at DEBUG; Graph paging links carry the access token in them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _SECRET_PARAMS.search(message):
+            record.msg, record.args = redact(message), ()
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_RedactTokens())
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What a source's policy makes of a response."""
@@ -63,8 +76,8 @@ def default_policy(response: requests.Response) -> Verdict:
         return Verdict("auth", message=_short_body(response))
     if status == 429:
         return Verdict("retry", wait_seconds=retry_after(response), message="rate limited (429)")
-    if status >= 500:
-        return Verdict("retry", message=f"server error {status}")
+    if status >= 500:  # urllib3 already retried it with backoff
+        return Verdict("error", message=f"server error {status} after {TRANSPORT_RETRIES} retries")
     return Verdict("error", message=f"HTTP {status}: {_short_body(response)}")
 
 
@@ -121,7 +134,8 @@ class SourceClient:
             backoff_factor=backoff_factor,
             backoff_jitter=backoff_factor,
             backoff_max=30,
-            respect_retry_after_header=True,
+            # Retry-After on 429 is honoured below, with the platform's own throttling rules.
+            respect_retry_after_header=False,
             raise_on_status=False,
         )
         adapter = HTTPAdapter(max_retries=retry)

@@ -101,8 +101,10 @@ class EmbeddedWarehouse:
 
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         command = [str(self.bin_dir() / tool), *args]
-        user = SERVER_USER if self._as_root() else None
-        return subprocess.run(command, user=user, capture_output=True, text=True, check=check, cwd="/")
+        # As root, drop to the server user entirely: uid, gid and supplementary groups (with
+        # root's groups kept, group permission bits of root-owned folders would apply instead).
+        identity = {"user": SERVER_USER, "group": SERVER_USER, "extra_groups": []} if self._as_root() else {}
+        return subprocess.run(command, capture_output=True, text=True, check=check, cwd="/", **identity)
 
     def _ensure_server_user(self) -> None:
         """As root: create the unprivileged `pgserver` user and let it reach the data and binaries."""

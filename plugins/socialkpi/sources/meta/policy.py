@@ -43,7 +43,7 @@ def graph_policy(response: requests.Response) -> Verdict:
     if subcode == 2108006 or (code == 10 and "viewers" in message):
         return Verdict("no_data", message=message)
     if response.status_code >= 500:
-        return Verdict("retry", message=f"server error {response.status_code}")
+        return default_policy(response)
     return Verdict("error", message=f"Graph error {code}: {message}")
 
 

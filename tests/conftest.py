@@ -1,0 +1,91 @@
+"""Shared fixtures: a real embedded PostgreSQL and a real simulator, never mocks.
+
+The environment is set before anything imports socialkpi: tests get their own state folder
+(warehouse data, Airflow home, data docs), their own port and their own configuration, so they
+never touch a developer's `.socialkpi/`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.support.ports import free_port
+
+TESTS_DIR = Path(__file__).resolve().parent
+
+STATE_DIR = Path(tempfile.mkdtemp(prefix="socialkpi-tests-"))
+os.environ["SOCIALKPI_STATE_DIR"] = str(STATE_DIR)
+os.environ["SOCIALKPI_CONFIG"] = str(TESTS_DIR / "fixtures" / "socialkpi.test.yml")
+os.environ["SOCIALKPI_WAREHOUSE_PORT"] = str(free_port())
+os.environ["GX_ANALYTICS_ENABLED"] = "False"
+os.environ.pop("SOCIALKPI_WAREHOUSE_URL", None)
+for variable in [v for v in os.environ if v.startswith("AIRFLOW_CONN_SOCIALKPI_")]:
+    os.environ.pop(variable)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from socialkpi.warehouse import EmbeddedWarehouse
+
+    EmbeddedWarehouse().stop()
+    shutil.rmtree(STATE_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def warehouse_url() -> str:
+    """The embedded warehouse, started once for the session."""
+    from socialkpi.warehouse import EmbeddedWarehouse
+
+    warehouse = EmbeddedWarehouse()
+    warehouse.start(announce=lambda line: None)
+    return warehouse.url()
+
+
+@pytest.fixture
+def clean_warehouse(warehouse_url):
+    """Empty raw, landing, quarantine and the audit log before the test."""
+    import psycopg
+
+    with psycopg.connect(warehouse_url, autocommit=True) as conn:
+        tables = conn.execute(
+            """select format('%I.%I', table_schema, table_name) from information_schema.tables
+               where table_schema in ('raw', 'landing', 'quarantine', 'audit') and table_type = 'BASE TABLE'"""
+        ).fetchall()
+        if tables:
+            conn.execute("truncate " + ", ".join(t[0] for t in tables))
+    return warehouse_url
+
+
+@pytest.fixture(scope="session")
+def simulator():
+    """The simulator serving the test configuration's accounts, on a free port."""
+    from socialkpi.config import load_config
+    from socialkpi.simulator import SimulatorServer
+
+    config = load_config()
+    server = SimulatorServer(
+        seed=config.simulator_seed,
+        accounts={name: [a.id for a in source.accounts] for name, source in config.sources.items()},
+        host="127.0.0.1",
+        port=0,
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sources_on_simulator(simulator, monkeypatch):
+    """Point every configured source's Airflow connection at the simulator; faults off after."""
+    from socialkpi.config import load_config
+    from socialkpi.connections import simulator_connections
+
+    for variable, value in simulator_connections(simulator.url, load_config().sources).items():
+        monkeypatch.setenv(variable, value)
+    simulator.clear_faults()
+    yield simulator
+    simulator.clear_faults()

@@ -1,0 +1,104 @@
+"""The embedded warehouse: TCP with passwords, roles, idempotent start, clear failures."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import stat
+import time
+
+import psycopg
+import pytest
+from socialkpi.errors import WarehouseError
+from socialkpi.paths import STATE_DIR
+from socialkpi.warehouse import EmbeddedWarehouse
+
+from tests.support.ports import free_port
+
+pytestmark = pytest.mark.warehouse
+
+
+def test_schemas_exist_and_start_is_idempotent(warehouse_url):
+    status = EmbeddedWarehouse().start(announce=lambda line: None)
+    assert status.running
+    with psycopg.connect(warehouse_url) as conn:
+        schemas = {r[0] for r in conn.execute("select schema_name from information_schema.schemata")}
+        assert {"raw", "landing", "quarantine", "audit", "staging", "intermediate", "marts"} <= schemas
+        assert conn.execute("select inet_server_addr()::text").fetchone()[0].startswith("127.0.0.1")
+
+
+def test_tcp_needs_the_password_and_the_credentials_file_is_private(warehouse_url):
+    warehouse = EmbeddedWarehouse()
+    mode = stat.S_IMODE(warehouse.credentials_file.stat().st_mode)
+    assert mode == 0o600
+    with pytest.raises(psycopg.OperationalError, match="password"):
+        psycopg.connect(
+            f"postgresql://socialkpi:wrong@127.0.0.1:{warehouse.port}/socialkpi", connect_timeout=3
+        )
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(f"postgresql://postgres@127.0.0.1:{warehouse.port}/postgres", connect_timeout=3)
+
+
+def test_bi_reader_reads_marts_and_nothing_else(warehouse_url):
+    warehouse = EmbeddedWarehouse()
+    with psycopg.connect(warehouse_url, autocommit=True) as conn:
+        conn.execute("create table if not exists marts.bi_probe (x int)")
+        conn.execute("create table if not exists raw.bi_probe (x int)")
+    try:
+        with psycopg.connect(warehouse.url(role="bi_reader"), autocommit=True) as bi:
+            assert bi.execute("select count(*) from marts.bi_probe").fetchone() == (0,)
+            for forbidden in ("raw.bi_probe", "audit.loads"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    bi.execute(f"select * from {forbidden}")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                bi.execute("insert into marts.bi_probe values (1)")
+        with pytest.raises(psycopg.OperationalError, match=r"permission denied|not permitted"):
+            psycopg.connect(warehouse.url(role="bi_reader", database="airflow"), connect_timeout=3)
+    finally:
+        with psycopg.connect(warehouse_url, autocommit=True) as conn:
+            conn.execute("drop table marts.bi_probe, raw.bi_probe")
+
+
+@pytest.fixture
+def second_warehouse():
+    """A separate embedded server, so failure tests cannot disturb the session's one."""
+    warehouse = EmbeddedWarehouse(state_dir=STATE_DIR / "second-warehouse", port=free_port())
+    yield warehouse
+    warehouse.destroy()
+
+
+def test_a_port_in_use_is_one_clear_line(second_warehouse):
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", second_warehouse.port))
+        squatter.listen()
+        with pytest.raises(
+            WarehouseError, match=rf"port {second_warehouse.port} .* in use .* `warehouse.port`"
+        ):
+            second_warehouse.start(announce=lambda line: None)
+
+
+def test_start_recovers_from_a_server_that_died(second_warehouse):
+    second_warehouse.start(announce=lambda line: None)
+    with psycopg.connect(second_warehouse.url(), autocommit=True) as conn:
+        conn.execute("create table raw.survivor (x int)")
+        conn.execute("insert into raw.survivor values (42)")
+    os.kill(second_warehouse.status().pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while second_warehouse.status().running and time.monotonic() < deadline:
+        time.sleep(0.1)
+    messages: list[str] = []
+    status = second_warehouse.start(announce=messages.append)
+    assert status.running
+    assert any("stale postmaster.pid" in m for m in messages)
+    with psycopg.connect(second_warehouse.url()) as conn:
+        assert conn.execute("select x from raw.survivor").fetchone() == (42,)
+
+
+def test_status_and_stop(second_warehouse):
+    assert not second_warehouse.status().running
+    second_warehouse.start(announce=lambda line: None)
+    assert second_warehouse.status().running
+    assert second_warehouse.stop()
+    assert not second_warehouse.status().running
+    assert not second_warehouse.stop()

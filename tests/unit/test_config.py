@@ -1,0 +1,70 @@
+"""The configuration file: good files load; every mistake is one line naming the fix."""
+
+from pathlib import Path
+
+import pytest
+from socialkpi.config import load_config
+from socialkpi.errors import ConfigError
+
+GOOD = """
+sources:
+  instagram:
+    accounts:
+      - id: "1784"
+        name: Brand
+        timezone: America/New_York
+  ga4:
+    connection_id: my_ga4
+    accounts: [{id: 42}]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "socialkpi.yml"
+    path.write_text(text)
+    return path
+
+
+def test_a_good_file_loads_with_defaults(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    instagram = config.sources["instagram"]
+    assert instagram.connection_id == "socialkpi_instagram"
+    assert instagram.accounts[0].timezone == "America/New_York"
+    assert instagram.lookback_days == 2  # Instagram revises up to 48 hours back
+    ga4 = config.sources["ga4"]
+    assert ga4.connection_id == "my_ga4"
+    assert ga4.accounts[0].id == "42"
+    assert ga4.accounts[0].timezone == "UTC"
+    assert config.warehouse_port == 54329
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("sources:\n  instagarm:\n    accounts: [{id: 1}]\n", "unknown source 'instagarm'"),
+        ("sources: [\n", "not valid YAML at line"),
+        ("sources:\n  instagram: {}\n", "must list at least one account"),
+        ("sources:\n  instagram:\n    accounts: [{name: x}]\n", "needs an `id`"),
+        ("sources:\n  instagram:\n    accounts: [{id: 1, timezone: Mars/Olympus}]\n", "not an IANA timezone"),
+        ("sources:\n  instagram:\n    accounts: [{id: 1}, {id: 1}]\n", "repeats account id 1"),
+        ("warehouse: {port: abc}\nsources:\n  ga4:\n    accounts: [{id: 1}]\n", "`warehouse.port` must be"),
+        ("just text\n", "expected a mapping"),
+    ],
+)
+def test_bad_files_get_one_line_that_names_the_fix(tmp_path, text, fragment):
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, text))
+    message = str(error.value)
+    assert fragment in message
+    assert "\n" not in message
+    assert str(tmp_path) in message
+
+
+def test_a_missing_file_says_how_to_create_it(tmp_path):
+    with pytest.raises(ConfigError, match="SOCIALKPI_CONFIG"):
+        load_config(tmp_path / "absent.yml")
+
+
+def test_the_repository_config_is_valid():
+    config = load_config(Path(__file__).resolve().parents[2] / "socialkpi.yml")
+    assert set(config.sources) >= {"instagram", "ga4"}
