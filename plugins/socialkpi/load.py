@@ -16,8 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import msgspec
 import psycopg
 from psycopg import sql
+
+# msgspec serialises records ~10x faster than json.dumps, which dominated landing time.
+_encode = msgspec.json.Encoder().encode
 
 RAW_COLUMNS = (
     "batch_id",
@@ -107,28 +111,46 @@ def land(
         copy_sql = sql.SQL("copy {} ({}) from stdin").format(
             qualified("landing", key.table), sql.SQL(", ").join(map(sql.Identifier, RAW_COLUMNS))
         )
+        # COPY's text format, written in blocks: the batch columns are the same on every line, so
+        # they are rendered once (3x the rows/s of write_row per record, see benchmarks/).
+        prefix = "\t".join(
+            _copy_text(value)
+            for value in (
+                batch_id,
+                key.source,
+                key.stream,
+                key.account_id,
+                key.interval_start,
+                key.interval_end,
+            )
+        )
+        prefix += "\t" + _copy_text(extracted_at.isoformat()) + "\t"
         rows = 0
         with conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            block: list[str] = []
             for index, record in enumerate(records):
-                copy.write_row(
-                    (
-                        batch_id,
-                        key.source,
-                        key.stream,
-                        key.account_id,
-                        key.interval_start,
-                        key.interval_end,
-                        extracted_at,
-                        index,
-                        json.dumps(record, separators=(",", ":")),
-                    )
-                )
+                # JSON text has no raw tabs or newlines (they are escaped), only backslashes to double.
+                document = _encode(record).decode().replace("\\", "\\\\")
+                block.append(f"{prefix}{index}\t{document}\n")
+                if len(block) >= 5_000:
+                    copy.write("".join(block))
+                    block.clear()
                 rows += 1
+            if block:
+                copy.write("".join(block))
         conn.execute(
             "update audit.loads set status = 'validating', row_count = %s where batch_id = %s",
             (rows, batch_id),
         )
     return batch_id, rows
+
+
+def _copy_text(value) -> str:
+    """A value in COPY's text format: backslash, tab, newline and carriage return escaped."""
+    text = str(value)
+    if any(ch in text for ch in "\\\t\n\r"):
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 def batch_key(conn: psycopg.Connection, batch_id: uuid.UUID | str) -> BatchKey:

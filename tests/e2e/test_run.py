@@ -1,0 +1,107 @@
+"""`socialkpi run` end to end: real Airflow DAG runs, the simulator over HTTP, dbt, GX, the marts.
+
+The slowest tests of the suite (Airflow's metadata database is migrated once, then each run is
+a few seconds per day); they prove what `make run` promises.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+import pytest
+from socialkpi.simulator import Faults
+
+pytestmark = [pytest.mark.warehouse, pytest.mark.slow]
+
+END = datetime.now(UTC).date() - timedelta(days=2)
+START = END - timedelta(days=2)
+MARTS = ("fct_account_kpis_daily", "fct_social_traffic_daily")
+
+
+def socialkpi(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "socialkpi.cli", *args],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def mart_fingerprints(url: str) -> dict[str, tuple[int, str]]:
+    """Row count and an order-independent hash of every mart's full content."""
+    with psycopg.connect(url) as conn:
+        return {
+            mart: conn.execute(
+                f"select count(*), coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from marts.{mart} as t"
+            ).fetchone()
+            for mart in MARTS
+        }
+
+
+@pytest.fixture(scope="module")
+def first_run(warehouse_url):
+    result = socialkpi("run", "--start", str(START), "--end", str(END))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+def test_run_fills_both_marts_through_airflow_and_prints_the_kpis(first_run, warehouse_url):
+    assert f"socialkpi: ingest {START}: success" in first_run.stdout
+    assert "socialkpi: transform: success" in first_run.stdout
+    assert "Social KPIs" in first_run.stdout and "instagram" in first_run.stdout
+    assert "Referral traffic from social" in first_run.stdout
+    assert "psql" in first_run.stdout
+    with psycopg.connect(warehouse_url) as conn:
+        kpis = conn.execute(
+            "select count(*), min(kpi_date), max(kpi_date), count(distinct account_id) from marts.fct_account_kpis_daily"
+        ).fetchone()
+        traffic = conn.execute(
+            "select count(*), sum(sessions) from marts.fct_social_traffic_daily"
+        ).fetchone()
+        checks = conn.execute(
+            "select detail->>'success' from audit.events where kind = 'mart_validation' order by event_id desc limit 1"
+        ).fetchone()
+    assert kpis[0] > 0 and kpis[2] == END and kpis[3] == 2  # both configured Instagram accounts
+    assert traffic[0] > 0 and traffic[1] > 0
+    assert checks == ("true",)
+
+
+def test_a_second_run_leaves_every_mart_row_identical(first_run, warehouse_url):
+    before = mart_fingerprints(warehouse_url)
+    again = socialkpi("run", "--start", str(START), "--end", str(END))
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert mart_fingerprints(warehouse_url) == before
+
+
+def test_bi_reader_reads_the_marts(first_run, warehouse_url):
+    url = socialkpi("warehouse", "url", "--bi").stdout.strip()
+    with psycopg.connect(url) as bi:
+        assert bi.execute("select count(*) from marts.fct_account_kpis_daily").fetchone()[0] > 0
+
+
+def test_a_bad_batch_never_reaches_the_marts(first_run, warehouse_url, sources_on_simulator):
+    """With a bad API day the ingest run fails, the batch is quarantined, the marts stay as they were."""
+    before = mart_fingerprints(warehouse_url)
+    sources_on_simulator.set_faults("instagram", Faults(negative_counts=True))
+    result = socialkpi("run", "--start", str(END), "--end", str(END))
+    assert result.returncode != 0
+    assert f"socialkpi: ingest {END}: failed" in result.stdout
+    assert mart_fingerprints(warehouse_url) == before
+    with psycopg.connect(warehouse_url) as conn:
+        quarantined = conn.execute(
+            "select count(*) from audit.loads where status = 'quarantined' and interval_start = %s", (END,)
+        ).fetchone()[0]
+    assert quarantined > 0
+    listing = socialkpi("quarantine", "list")
+    assert listing.returncode == 0 and "instagram" in listing.stdout
+
+
+def test_loads_lists_the_audit(first_run):
+    result = socialkpi("loads", "--limit", "5")
+    assert result.returncode == 0
+    assert "published" in result.stdout
