@@ -1,0 +1,133 @@
+{#- Days where an account KPI leaves its recent range: robust z-score of the day's value against
+    the previous `kpi_alert_window_days` days (not the day itself):
+        z = 0.6745 * (value - median) / MAD, MAD = median(|x - median|);
+    when MAD is 0, z = (value - median) / (1.253314 * mean absolute deviation) (Iglewicz-Hoaglin).
+    A day alerts when |z| >= kpi_alert_z_threshold with at least kpi_alert_min_history_days of
+    history. One row per (platform, account_id, kpi_date, kpi) that alerts. -#}
+{%- set kpis = ['engagements', 'follower_change', 'reach', 'views'] -%}
+{%- set window_days = var('kpi_alert_window_days') | int -%}
+with
+
+account_kpis as (
+
+    select * from {{ ref('fct_account_kpis_daily') }}
+
+),
+
+kpi_values as (
+
+    {% for kpi in kpis -%}
+        select
+            platform,
+            account_id,
+            kpi_date,
+            '{{ kpi }}' as kpi,
+            cast({{ kpi }} as {{ dbt.type_numeric() }}) as kpi_value
+        from account_kpis
+        where {{ kpi }} is not null
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+history as (
+
+    select
+        current_day.platform,
+        current_day.account_id,
+        current_day.kpi_date,
+        current_day.kpi,
+        current_day.kpi_value,
+        past_day.kpi_value as past_value
+
+    from kpi_values as current_day
+    inner join kpi_values as past_day
+        on
+            current_day.platform = past_day.platform
+            and current_day.account_id = past_day.account_id
+            and current_day.kpi = past_day.kpi
+            and current_day.kpi_date > past_day.kpi_date
+            and {{ add_days(-window_days, 'current_day.kpi_date') }} <= past_day.kpi_date
+
+),
+
+medians as (
+
+    select
+        platform,
+        account_id,
+        kpi_date,
+        kpi,
+        kpi_value,
+        count(*) as history_days,
+        percentile_cont(0.5) within group (order by past_value) as median_value
+
+    from history
+    group by platform, account_id, kpi_date, kpi, kpi_value
+
+),
+
+deviations as (
+
+    select
+        medians.platform,
+        medians.account_id,
+        medians.kpi_date,
+        medians.kpi,
+        medians.kpi_value,
+        medians.history_days,
+        medians.median_value,
+        percentile_cont(0.5) within group (
+            order by abs(history.past_value - medians.median_value)
+        ) as median_absolute_deviation,
+        avg(abs(history.past_value - medians.median_value)) as mean_absolute_deviation
+
+    from medians
+    inner join history
+        on
+            medians.platform = history.platform
+            and medians.account_id = history.account_id
+            and medians.kpi_date = history.kpi_date
+            and medians.kpi = history.kpi
+    group by
+        medians.platform, medians.account_id, medians.kpi_date, medians.kpi,
+        medians.kpi_value, medians.history_days, medians.median_value
+
+),
+
+scored as (
+
+    select
+        *,
+        case
+            when median_absolute_deviation > 0
+                then 0.6745 * (kpi_value - median_value) / median_absolute_deviation
+            when mean_absolute_deviation > 0
+                then (kpi_value - median_value) / (1.253314 * mean_absolute_deviation)
+        end as robust_z_score
+
+    from deviations
+    where history_days >= {{ var('kpi_alert_min_history_days') }}
+
+),
+
+final as (
+
+    select
+        platform,
+        account_id,
+        kpi_date,
+        kpi,
+        kpi_value,
+        cast(median_value as {{ dbt.type_numeric() }}) as median_value,
+        cast(median_absolute_deviation as {{ dbt.type_numeric() }}) as median_absolute_deviation,
+        cast(history_days as integer) as history_days,
+        cast(robust_z_score as {{ dbt.type_numeric() }}) as robust_z_score,
+        case when robust_z_score > 0 then 'spike' else 'drop' end as direction
+
+    from scored
+    where abs(robust_z_score) >= {{ var('kpi_alert_z_threshold') }}
+
+)
+
+select * from final

@@ -1,0 +1,56 @@
+{#- Incremental: each run replaces the last `post_metrics_lookback_days` days (platforms restate
+    recent days). The increases are computed over the whole history upstream, so incremental
+    runs and a full refresh give the same rows (tests/assert_post_metrics_daily_matches_full_refresh.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['platform', 'post_id', 'metric_date'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+
+with
+
+post_metrics as (
+
+    select * from {{ ref('int_post_metrics_daily_differenced') }}
+
+),
+
+final as (
+
+    select
+        platform,
+        post_id,
+        metric_date,
+        account_id,
+        published_date,
+        days_since_published,
+        is_first_observation,
+        likes,
+        comments,
+        shares,
+        saves,
+        views,
+        engagements,
+        lifetime_likes,
+        lifetime_comments,
+        lifetime_shares,
+        lifetime_saves,
+        lifetime_views,
+        lifetime_engagements
+
+    from post_metrics
+
+    {% if is_incremental() %}
+        where
+            metric_date >= (
+                select {{ add_days(-(var('post_metrics_lookback_days') | int), 'max(metric_date)') }}
+                from {{ this }}
+            )
+    {% endif %}
+
+)
+
+select * from final

@@ -1,0 +1,66 @@
+{#- One row per GA4 report row: property x date x session source x medium x campaign x landing page.
+    GA4's own `(not set)` is kept as it is: it is a real value in GA4's reports. -#}
+with
+
+source as (
+
+    select * from {{ source('ga4', 'traffic_daily') }}
+
+),
+
+renamed as (
+
+    select
+        account_id as property_id,
+        {{ yyyymmdd_to_date(json_text('record', ['date'])) }} as traffic_date,
+        {{ json_text('record', ['sessionSource']) }} as session_source,
+        {{ json_text('record', ['sessionMedium']) }} as session_medium,
+        {{ json_text('record', ['sessionCampaignName']) }} as session_campaign_name,
+        {{ json_text('record', ['landingPage']) }} as landing_page,
+        {{ dbt.safe_cast(json_text('record', ['sessions']), dbt.type_bigint()) }} as sessions,
+        {{ dbt.safe_cast(json_text('record', ['engagedSessions']), dbt.type_bigint()) }} as engaged_sessions,
+        {{ dbt.safe_cast(json_text('record', ['keyEvents']), dbt.type_numeric()) }} as key_events,
+        {{ dbt.safe_cast(json_text('record', ['totalRevenue']), dbt.type_numeric()) }} as revenue,
+        extracted_at,
+        record_index
+
+    from source
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        row_number() over (
+            partition by
+                property_id, traffic_date, session_source, session_medium,
+                session_campaign_name, landing_page
+            order by extracted_at desc, record_index desc
+        ) as row_rank
+
+    from renamed
+
+),
+
+final as (
+
+    select
+        property_id,
+        traffic_date,
+        session_source,
+        session_medium,
+        session_campaign_name,
+        landing_page,
+        sessions,
+        engaged_sessions,
+        key_events,
+        revenue,
+        extracted_at
+
+    from deduplicated
+    where row_rank = 1
+
+)
+
+select * from final

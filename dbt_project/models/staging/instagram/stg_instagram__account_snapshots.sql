@@ -1,0 +1,52 @@
+{#- History model: one followers snapshot per daily batch. Which day a snapshot stands for
+    depends on the account's timezone, so that is decided in intermediate. -#}
+with
+
+source as (
+
+    select * from {{ source('instagram', 'account') }}
+
+),
+
+renamed as (
+
+    select
+        batch_id,
+        account_id,
+        interval_start as batch_interval_start,
+        extracted_at,
+        {{ json_text('record', ['id']) }} as ig_user_id,
+        {{ json_text('record', ['username']) }} as username,
+        {{ json_text('record', ['name']) }} as account_name,
+        {{ dbt.safe_cast(json_text('record', ['followers_count']), dbt.type_bigint()) }} as followers,
+        {{ dbt.safe_cast(json_text('record', ['follows_count']), dbt.type_bigint()) }} as follows,
+        {{ dbt.safe_cast(json_text('record', ['media_count']), dbt.type_bigint()) }} as media_count,
+        row_number() over (
+            partition by account_id, interval_start
+            order by extracted_at desc, record_index desc
+        ) as row_rank
+
+    from source
+
+),
+
+final as (
+
+    select
+        batch_id,
+        account_id,
+        batch_interval_start,
+        extracted_at,
+        ig_user_id,
+        username,
+        account_name,
+        followers,
+        follows,
+        media_count
+
+    from renamed
+    where row_rank = 1
+
+)
+
+select * from final

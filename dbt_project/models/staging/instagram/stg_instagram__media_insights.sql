@@ -1,0 +1,58 @@
+{#- History model: one lifetime value per (media, metric, batch). Lifetime counters keep moving,
+    so every daily batch is kept; intermediate decides which day each observation stands for. -#}
+with
+
+source as (
+
+    select * from {{ source('instagram', 'media_insights') }}
+
+),
+
+renamed as (
+
+    select
+        batch_id,
+        account_id,
+        {{ dbt.split_part(json_text('record', ['id']), "'/insights/'", 1) }} as media_id,
+        {{ json_text('record', ['name']) }} as metric_name,
+        {{ json_text('record', ['period']) }} as metric_period,
+        {{ dbt.safe_cast(json_text('record', ['values', '0', 'value']), dbt.type_numeric()) }} as metric_value,
+        interval_start as batch_interval_start,
+        extracted_at,
+        record_index
+
+    from source
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        row_number() over (
+            partition by media_id, metric_name, batch_interval_start
+            order by extracted_at desc, record_index desc
+        ) as row_rank
+
+    from renamed
+
+),
+
+final as (
+
+    select
+        batch_id,
+        account_id,
+        media_id,
+        metric_name,
+        metric_period,
+        metric_value,
+        batch_interval_start,
+        extracted_at
+
+    from deduplicated
+    where row_rank = 1
+
+)
+
+select * from final
