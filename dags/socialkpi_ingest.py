@@ -1,10 +1,10 @@
 """Extract every configured account's day from its platform API and land it, validated, in raw.
 
 One mapped task per (source, account); each (stream, day) is its own idempotent transaction.
-A rerun of an interval replaces exactly that interval's raw rows. Logic: plugins/socialkpi/ingest.py.
+A rerun of an interval replaces exactly that interval's raw rows. Logic: plugins/socialkpi/.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, task
 from airflow.timetables.interval import CronDataIntervalTimetable
@@ -18,7 +18,7 @@ from socialkpi.assets import RAW
     start_date=datetime(2026, 1, 1),
     catchup=False,  # backfill on purpose: `socialkpi run --start D --end D` or `airflow backfill create`
     max_active_runs=4,
-    default_args={"retries": 1},
+    default_args={"retries": 1, "retry_delay": timedelta(minutes=2)},
     params={
         "lookback_days": Param(None, type=["null", "integer"], minimum=0, description="override per run")
     },
@@ -27,27 +27,21 @@ from socialkpi.assets import RAW
 def socialkpi_ingest():
     @task
     def configured_accounts() -> list[dict]:
-        from socialkpi.ingest import targets
+        from socialkpi import tasks
 
-        return targets()
+        return tasks.configured_accounts()
 
     @task
     def sync_account_list() -> int:
-        from socialkpi.pipeline import sync_accounts
+        from socialkpi import tasks
 
-        return sync_accounts()
+        return tasks.sync_account_list()
 
     @task(outlets=[RAW], map_index_template="{{ target.source }} {{ target.account_id }}")
     def ingest(target: dict, data_interval_start=None, params=None, run_id=None) -> dict:
-        from socialkpi.ingest import ingest_account
+        from socialkpi import tasks
 
-        return ingest_account(
-            source=target["source"],
-            account_id=target["account_id"],
-            day=data_interval_start.date(),
-            lookback_days=params.get("lookback_days"),
-            dag_run_id=run_id,
-        )
+        return tasks.ingest(target, data_interval_start.date(), params.get("lookback_days"), run_id)
 
     accounts = configured_accounts()
     sync_account_list() >> accounts

@@ -21,15 +21,15 @@ from socialkpi.assets import MARTS, RAW
 def socialkpi_transform():
     @task
     def dbt_build() -> dict:
-        from socialkpi.transform import dbt_build
+        from socialkpi import tasks
 
-        return dbt_build()
+        return tasks.dbt_build()
 
     @task(outlets=[MARTS])
     def validate_marts(run_id=None) -> dict:
-        from socialkpi.transform import validate_marts
+        from socialkpi import tasks
 
-        return validate_marts(dag_run_id=run_id)
+        return tasks.validate_marts(run_id)
 
     dbt_build() >> validate_marts()
 

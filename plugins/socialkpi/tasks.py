@@ -1,0 +1,71 @@
+"""The callables behind the DAGs' tasks, and which failures are worth a retry.
+
+A retry helps with what passes (a network blip, a platform's bad minute). It does not help with a
+bad config, a rejected token or a quarantined batch: those fail at once with their one-line
+message (AirflowFailException), so nobody waits for a retry that cannot succeed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from socialkpi.errors import ConfigError, CredentialsError, QuotaExhausted, ValidationFailed, WarehouseError
+
+FINAL = (ConfigError, CredentialsError, QuotaExhausted, ValidationFailed, WarehouseError)
+
+
+def fail_without_retry_on_final_errors(function: Callable) -> Callable:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        try:
+            return function(*args, **kwargs)
+        except FINAL as exc:
+            raise AirflowFailException(str(exc)) from exc
+
+    return wrapper
+
+
+@fail_without_retry_on_final_errors
+def configured_accounts() -> list[dict]:
+    from socialkpi.ingest import targets
+
+    return targets()
+
+
+@fail_without_retry_on_final_errors
+def sync_account_list() -> int:
+    from socialkpi.pipeline import sync_accounts
+
+    return sync_accounts()
+
+
+@fail_without_retry_on_final_errors
+def ingest(target: dict, day: date, lookback_days: int | None, dag_run_id: str | None) -> dict:
+    from socialkpi.ingest import ingest_account
+
+    return ingest_account(
+        source=target["source"],
+        account_id=target["account_id"],
+        day=day,
+        lookback_days=lookback_days,
+        dag_run_id=dag_run_id,
+    )
+
+
+@fail_without_retry_on_final_errors
+def dbt_build() -> dict:
+    from socialkpi.transform import dbt_build as build
+
+    return build()
+
+
+@fail_without_retry_on_final_errors
+def validate_marts(dag_run_id: str | None) -> dict:
+    from socialkpi.transform import validate_marts as validate
+
+    return validate(dag_run_id=dag_run_id)
