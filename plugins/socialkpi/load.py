@@ -268,12 +268,20 @@ def record_event(conn: psycopg.Connection, batch_id, kind: str, detail: dict) ->
 
 
 def upsert_accounts(conn: psycopg.Connection, rows: list[tuple[str, str, str, str]]) -> None:
-    """(source, account_id, account_name, timezone) for every configured account."""
+    """(source, account_id, account_name, timezone) for every configured account.
+
+    An upsert, not delete-and-insert: runs of several days may sync the list at the same time.
+    """
     with conn.transaction():
-        conn.execute("delete from raw.socialkpi__accounts")
         with conn.cursor() as cursor:
             cursor.executemany(
-                "insert into raw.socialkpi__accounts (source, account_id, account_name, timezone)"
-                " values (%s, %s, %s, %s)",
+                """insert into raw.socialkpi__accounts (source, account_id, account_name, timezone)
+                   values (%s, %s, %s, %s)
+                   on conflict (source, account_id) do update
+                   set account_name = excluded.account_name, timezone = excluded.timezone, updated_at = now()""",
                 rows,
             )
+        configured = [f"{source}|{account}" for source, account, _, _ in rows]
+        conn.execute(
+            "delete from raw.socialkpi__accounts where source || '|' || account_id <> all(%s)", (configured,)
+        )

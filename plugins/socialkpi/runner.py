@@ -1,8 +1,10 @@
-"""Real Airflow DAG runs for a range of days, in one process (Airflow is imported once).
+"""Real Airflow DAG runs for a range of days.
 
 Started by `socialkpi run` with Airflow's environment set (see pipeline.airflow_env):
-    python -m socialkpi.runner --start 2026-10-27 --end 2026-11-25
-Each day is one run of `socialkpi_ingest` for the interval [day, day + 1); then one run of
+    python -m socialkpi.runner --start 2026-10-27 --end 2026-11-25 [--workers 2]
+Each day is one run of `socialkpi_ingest` for the interval [day, day + 1), through `dag.test()`
+(in-process, so Airflow and GX are imported once per worker). Days are shared out to `--workers`
+processes, the way a scheduler with several worker slots would run a backfill; then one run of
 `socialkpi_transform`. Exits non-zero when any run failed, after all of them ran.
 """
 
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -28,34 +32,40 @@ def load_dags():
     return bag.get_dag("socialkpi_ingest"), bag.get_dag("socialkpi_transform")
 
 
-def run(start: date, end: date, lookback_days: int | None, transform: bool = True) -> int:
-    ingest, transform_dag = load_dags()
-    failed: list[str] = []
-    day = start
-    while day <= end:
+def run_ingest(days: list[date], lookback_days: int | None) -> list[str]:
+    ingest, _ = load_dags()
+    failed = []
+    for day in days:
         began = time.monotonic()
-        # The ingest DAG's interval for `day` is [day, day + 1); its run happens at the interval's end.
+        # The interval [day, day + 1) is run once it has ended, at day + 1.
         run_after = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
         dag_run = ingest.test(logical_date=run_after, run_conf={"lookback_days": lookback_days})
         state = str(getattr(dag_run, "state", "failed"))
         print(f"socialkpi: ingest {day}: {state} ({time.monotonic() - began:.1f}s)", flush=True)
         if state != "success":
             failed.append(f"ingest {day}")
-        day += timedelta(days=1)
-    if transform:
-        began = time.monotonic()
-        dag_run = transform_dag.test()
-        state = str(getattr(dag_run, "state", "failed"))
-        print(f"socialkpi: transform: {state} ({time.monotonic() - began:.1f}s)", flush=True)
-        if state != "success":
-            failed.append("transform")
-    if failed:
-        print(
-            f"socialkpi: failed runs: {', '.join(failed)}; see `socialkpi loads` and the task logs",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+    return failed
+
+
+def run_transform() -> list[str]:
+    _, transform = load_dags()
+    began = time.monotonic()
+    dag_run = transform.test()
+    state = str(getattr(dag_run, "state", "failed"))
+    print(f"socialkpi: transform: {state} ({time.monotonic() - began:.1f}s)", flush=True)
+    return [] if state == "success" else ["transform"]
+
+
+def share_out(days: list[date], workers: int) -> list[list[date]]:
+    """Contiguous, nearly equal runs of days, one per worker."""
+    workers = max(1, min(workers, len(days)))
+    size, extra = divmod(len(days), workers)
+    shares, start = [], 0
+    for index in range(workers):
+        end = start + size + (1 if index < extra else 0)
+        shares.append(days[start:end])
+        start = end
+    return shares
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,10 +73,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=date.fromisoformat, required=True)
     parser.add_argument("--end", type=date.fromisoformat, required=True)
     parser.add_argument("--lookback-days", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--no-transform", action="store_true")
     args = parser.parse_args(argv)
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    return run(args.start, args.end, args.lookback_days, transform=not args.no_transform)
+    days = [args.start + timedelta(days=n) for n in range((args.end - args.start).days + 1)]
+    failed: list[str] = []
+    shares = share_out(days, args.workers)
+    if len(shares) <= 1:
+        failed += run_ingest(days, args.lookback_days)
+    else:
+        lookback = ["--lookback-days", str(args.lookback_days)] if args.lookback_days is not None else []
+        workers = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "socialkpi.runner",
+                    "--start",
+                    str(share[0]),
+                    "--end",
+                    str(share[-1]),
+                    "--workers",
+                    "1",
+                    "--no-transform",
+                    *lookback,
+                ]
+            )
+            for share in shares
+        ]
+        for worker, share in zip(workers, shares, strict=True):
+            if worker.wait() != 0:
+                failed.append(f"ingest {share[0]}..{share[-1]}")
+    if not args.no_transform:
+        failed += run_transform()
+    if failed:
+        print(
+            f"socialkpi: failed runs: {', '.join(failed)}; see `socialkpi loads` and the task logs",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

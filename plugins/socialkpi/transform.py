@@ -28,6 +28,7 @@ def dbt_command(*args: str, url: str | None = None, check: bool = True) -> subpr
     command = [
         dbt_executable(),
         *args,
+        "--no-use-colors",
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
@@ -48,9 +49,23 @@ def dbt_command(*args: str, url: str | None = None, check: bool = True) -> subpr
 
 
 def dbt_build() -> dict:
+    ensure_raw_tables()
     result = dbt_command("build", "--fail-fast")
     tail = [line for line in result.stdout.splitlines() if "Done." in line or "PASS=" in line]
     return {"summary": tail[-1].strip() if tail else "done"}
+
+
+def ensure_raw_tables() -> None:
+    """dbt's sources must exist even for a stream that has not landed a batch yet."""
+    import psycopg
+
+    from socialkpi import load
+    from socialkpi.sources import SOURCES
+
+    with psycopg.connect(current_url(), autocommit=True) as conn, conn.transaction():
+        for source in SOURCES.values():
+            for stream in source.streams:
+                load.ensure_tables(conn, stream.table)
 
 
 def validate_marts(dag_run_id: str | None = None) -> dict:

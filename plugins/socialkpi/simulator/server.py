@@ -8,14 +8,14 @@ import logging
 import socket
 import threading
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from socialkpi.simulator.base import Platform
 from socialkpi.simulator.faults import FaultBoard, Faults
 from socialkpi.simulator.wire import ApiError, Request, Response, json_response
-from socialkpi.simulator.world import World
+from socialkpi.simulator.world import TIMEZONE, World
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,8 @@ class SimulatorServer:
         faults: dict[str, Faults] | None = None,
         today: date | None = None,
     ) -> None:
-        self.world = World(seed, accounts, today or datetime.now(UTC).date())
+        # The platforms' day is the brand's local day: "today" turns over at local midnight.
+        self.world = World(seed, accounts, today or datetime.now(TIMEZONE).date())
         self.fault_board = FaultBoard(faults)
         self.platforms = all_platforms()
         self._mounts = sorted(
