@@ -2,13 +2,15 @@
 
 The connection's host is the base URL (so a test or a user can point any source at any server),
 its password is the token. `AIRFLOW_CONN_<ID>` environment variables work as everywhere in Airflow.
+The extra may hold `headers` (sent with every request, e.g. a newer `LinkedIn-Version`) and
+`base_urls` (the URL of each further API of the source, e.g. `{"analytics": ...}` for YouTube).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from socialkpi.config import SourceConfig
 from socialkpi.errors import CredentialsError
@@ -20,6 +22,7 @@ class Endpoint:
     base_url: str
     token: str
     headers: dict[str, str]
+    base_urls: dict[str, str] = field(default_factory=dict)
 
 
 def env_var(connection_id: str) -> str:
@@ -50,7 +53,9 @@ def resolve(source: SourceConfig) -> Endpoint:
         )
     extra = connection.extra_dejson if hasattr(connection, "extra_dejson") else {}
     headers = {str(k): str(v) for k, v in (extra.get("headers") or {}).items()}
-    return Endpoint(base_url=base_url, token=token, headers=headers)
+    base_urls = {name: api.default_base_url for name, api in SOURCES[source.name].apis.items()}
+    base_urls.update({str(k): str(v) for k, v in (extra.get("base_urls") or {}).items()})
+    return Endpoint(base_url=base_url, token=token, headers=headers, base_urls=base_urls)
 
 
 def simulator_connections(simulator_url: str, sources: dict[str, SourceConfig]) -> dict[str, str]:
@@ -60,12 +65,19 @@ def simulator_connections(simulator_url: str, sources: dict[str, SourceConfig]) 
         variable = env_var(source.connection_id)
         if variable in os.environ:
             continue
-        values[variable] = json.dumps(
-            {
-                "conn_type": "http",
-                "host": simulator_url.rstrip("/") + SOURCES[name].simulator_path,
-                "password": "simulator-token",
-                "description": "the local socialkpi simulator",
+        definition = SOURCES[name]
+        connection = {
+            "conn_type": "http",
+            "host": simulator_url.rstrip("/") + definition.simulator_path,
+            "password": "simulator-token",
+            "description": "the local socialkpi simulator",
+        }
+        if definition.apis:
+            connection["extra"] = {
+                "base_urls": {
+                    api_name: simulator_url.rstrip("/") + api.simulator_path
+                    for api_name, api in definition.apis.items()
+                }
             }
-        )
+        values[variable] = json.dumps(connection)
     return values

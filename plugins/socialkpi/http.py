@@ -97,7 +97,11 @@ def _short_body(response: requests.Response, limit: int = 300) -> str:
 
 
 class SourceClient:
-    """A `requests.Session` bound to one source's base URL, token and response policy."""
+    """A `requests.Session` bound to one source's base URL, token and response policy.
+
+    `base_urls` names further hosts of the same source and token (YouTube Analytics next to the
+    YouTube Data API); a stream picks one with `api=`.
+    """
 
     def __init__(
         self,
@@ -108,12 +112,14 @@ class SourceClient:
         connection_id: str,
         policy: ResponsePolicy = default_policy,
         headers: dict[str, str] | None = None,
+        base_urls: dict[str, str] | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         backoff_factor: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.source = source
         self.base_url = base_url.rstrip("/")
+        self.base_urls = {name: url.rstrip("/") for name, url in (base_urls or {}).items()}
         self.connection_id = connection_id
         self.policy = policy
         self.timeout = timeout
@@ -142,14 +148,25 @@ class SourceClient:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
-    def url(self, path_or_url: str) -> str:
+    def url(self, path_or_url: str, api: str | None = None) -> str:
         if path_or_url.startswith(("http://", "https://")):
             return path_or_url
-        return f"{self.base_url}/{path_or_url.lstrip('/')}"
+        if api is None:
+            base = self.base_url
+        elif api in self.base_urls:
+            base = self.base_urls[api]
+        else:
+            raise SourceError(
+                f"{self.source}: no base URL for its {api!r} API; set `base_urls` in the extra of the "
+                f"Airflow connection {self.connection_id!r}"
+            )
+        return f"{base}/{path_or_url.lstrip('/')}"
 
-    def request(self, method: str, path_or_url: str, **kwargs: Any) -> requests.Response:
+    def request(
+        self, method: str, path_or_url: str, api: str | None = None, **kwargs: Any
+    ) -> requests.Response:
         """Send a request; wait out throttling; raise a one-line error for anything final."""
-        url = self.url(path_or_url)
+        url = self.url(path_or_url, api)
         for attempt in range(THROTTLE_RETRIES + 1):
             self.request_count += 1
             try:
@@ -199,11 +216,13 @@ class SourceClient:
             reason = f"still failing after {THROTTLE_RETRIES} retries: {reason}"
         raise SourceError(f"{self.source}: {method} {redact(url)}: {reason}")
 
-    def get_json(self, path_or_url: str, params: dict | None = None) -> Any:
-        return self._json(self.request("GET", path_or_url, params=params))
+    def get_json(self, path_or_url: str, params: dict | None = None, api: str | None = None) -> Any:
+        return self._json(self.request("GET", path_or_url, api, params=params))
 
-    def post_json(self, path_or_url: str, body: dict, params: dict | None = None) -> Any:
-        return self._json(self.request("POST", path_or_url, json=body, params=params))
+    def post_json(
+        self, path_or_url: str, body: dict, params: dict | None = None, api: str | None = None
+    ) -> Any:
+        return self._json(self.request("POST", path_or_url, api, json=body, params=params))
 
     def _json(self, response: requests.Response) -> Any:
         try:

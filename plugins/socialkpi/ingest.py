@@ -57,9 +57,13 @@ def targets(config=None) -> list[dict]:
     ]
 
 
-def days_to_extract(day: date, lookback_days: int) -> list[date]:
-    """The interval's day and, before it, the days the platform may still revise (oldest first)."""
-    return [day - timedelta(days=offset) for offset in range(lookback_days, -1, -1)]
+def days_to_extract(day: date, lookback_days: int, lag_days: int = 0) -> list[date]:
+    """The interval's day and, before it, the days the platform may still revise (oldest first).
+
+    A platform whose numbers need `lag_days` to settle (LinkedIn) extracts `day - lag_days` instead.
+    """
+    newest = day - timedelta(days=lag_days)
+    return [newest - timedelta(days=offset) for offset in range(lookback_days, -1, -1)]
 
 
 def ingest_account(
@@ -84,14 +88,16 @@ def ingest_account(
         connection_id=source_config.connection_id,
         policy=definition.policy,
         headers={**definition.headers, **endpoint.headers},
+        base_urls=endpoint.base_urls,
     )
     report = AccountReport(source=source, account_id=account_id)
     url = current_url()
     try:
         with psycopg.connect(url, autocommit=True) as conn:
-            for extract_day in days_to_extract(day, lookback):
+            for extract_day in days_to_extract(day, lookback, definition.lag_days):
                 window = Window(account_id=account.id, day=extract_day, timezone=account.timezone)
-                _ingest_window(client, definition.streams, window, conn, url, report, dag_run_id)
+                if not _ingest_window(client, definition.streams, window, conn, url, report, dag_run_id):
+                    break  # the quota is gone for today: the other days would fail the same way
     finally:
         report.requests = client.request_count
         client.close()
@@ -112,7 +118,8 @@ def _account(source: SourceConfig, account_id: str, path) -> Account:
     raise ConfigError(f"{path}: account {account_id} is not listed under `sources.{source.name}.accounts`")
 
 
-def _ingest_window(client, streams, window: Window, conn, url, report: AccountReport, dag_run_id) -> None:
+def _ingest_window(client, streams, window: Window, conn, url, report: AccountReport, dag_run_id) -> bool:
+    """Every stream of one window; False when the source's daily quota ran out."""
     results: dict[str, StreamResult] = {}
     for stream in streams:
         if stream.parent and stream.parent not in results:
@@ -130,7 +137,7 @@ def _ingest_window(client, streams, window: Window, conn, url, report: AccountRe
             report.batches.append(
                 BatchReport(stream.name, window.day.isoformat(), "quota_exhausted", detail=str(exc))
             )
-            return  # the quota is per project: every later call today would fail the same way
+            return False  # the quota is per project: every later call today would fail the same way
         except SourceError as exc:
             log.error("%s", exc)
             report.batches.append(
@@ -139,6 +146,7 @@ def _ingest_window(client, streams, window: Window, conn, url, report: AccountRe
             continue
         results[stream.name] = result
         report.batches.append(gate(conn, url, stream, window, result, dag_run_id))
+    return True
 
 
 def gate(

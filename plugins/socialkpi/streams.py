@@ -6,12 +6,16 @@ metrics and collects records is written once here (`extract_stream`).
 Parameters and paths are templates filled from the `Window` being extracted:
 `{account_id}`, `{since}` / `{until}` (unix seconds of the local day's bounds), `{date}` (ISO),
 `{date_compact}` (YYYYMMDD), `{since_ms}` / `{until_ms}`, `{since_iso}` / `{until_iso}` (RFC 3339, UTC),
-and `{parent_id}` for child streams.
+`{utc_day_since_ms}` / `{utc_day_until_ms}` (the same calendar day in UTC, for APIs that bucket days
+in UTC), `{recent_since}` / `{recent_since_iso}` (the day's start minus the stream's
+`window_days_before`: the oldest post a "recent posts" list keeps), `{parent_id}` for child streams,
+and whatever the stream's `parent_values` derives from the parent record.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -41,8 +45,10 @@ class Window:
     def end(self) -> datetime:
         return datetime.combine(self.day + timedelta(days=1), time(), tzinfo=ZoneInfo(self.timezone))
 
-    def template_values(self) -> dict[str, Any]:
+    def template_values(self, days_before: int = 0) -> dict[str, Any]:
         start_utc, end_utc = self.start.astimezone(UTC), self.end.astimezone(UTC)
+        recent = (self.start - timedelta(days=days_before)).astimezone(UTC)
+        utc_day = int(datetime.combine(self.day, time(), tzinfo=UTC).timestamp())
         return {
             "account_id": self.account_id,
             "date": self.day.isoformat(),
@@ -53,13 +59,24 @@ class Window:
             "until_ms": int(end_utc.timestamp()) * 1000,
             "since_iso": start_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "until_iso": end_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "utc_day_since_ms": utc_day * 1000,
+            "utc_day_until_ms": (utc_day + 86_400) * 1000,
+            "recent_since": int(recent.timestamp()),
+            "recent_since_iso": recent.strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
 
 
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
 def fill(template: Any, values: dict[str, Any]) -> Any:
-    """Fill `{name}` placeholders in strings, recursively through dicts and lists."""
+    """Fill `{name}` placeholders in strings, recursively through dicts and lists.
+
+    Only `{identifier}` is a placeholder (an unknown one is a KeyError): Graph API field
+    expansions such as `replies{id,text}` pass through as written.
+    """
     if isinstance(template, str):
-        return template.format(**values)
+        return _PLACEHOLDER.sub(lambda match: str(values[match.group(1)]), template)
     if isinstance(template, dict):
         return {key: fill(value, values) for key, value in template.items()}
     if isinstance(template, list | tuple):
@@ -76,6 +93,18 @@ def dig(document: Any, path: str) -> Any:
         else:
             return None
     return current
+
+
+def with_value(document: dict | None, path: str, value: Any) -> dict:
+    """A copy of `document` with `value` at the dotted `path` (nested dicts created as needed)."""
+    head, _, rest = path.partition(".")
+    copy = dict(document or {})
+    if rest:
+        inner = copy.get(head)
+        copy[head] = with_value(inner if isinstance(inner, dict) else None, rest, value)
+    else:
+        copy[head] = value
+    return copy
 
 
 # ---- paging styles, each written once ---------------------------------------------------------
@@ -145,8 +174,10 @@ class BodyCursor(Paginator):
 class OffsetLimit(Paginator):
     """GA4 runReport and Plausible: `offset` += `limit` until `total_path` rows were read.
 
-    `in_body` places offset/limit in the JSON body (GA4, Plausible v2), else in the query (LinkedIn
-    start/count). Without `total_path`, a short page ends the walk.
+    `in_body` places offset/limit in the JSON body (GA4; Plausible v2 nests them, so the field names
+    are dotted paths: `pagination.offset`), else in the query (LinkedIn start/count, YouTube Analytics
+    startIndex/maxResults). `start` is the first offset (1 for 1-based APIs). Without `total_path`,
+    a short page ends the walk.
     """
 
     limit: int
@@ -154,23 +185,28 @@ class OffsetLimit(Paginator):
     limit_field: str = "limit"
     total_path: str | None = None
     in_body: bool = True
+    start: int = 0
 
     def first(self, page: Page) -> Page:
-        return self._with(page, 0)
+        return self._with(page, self.start)
 
     def next_page(self, page, body, records_seen):
         holder = page.body if self.in_body else page.params
-        offset = int((holder or {}).get(self.offset_field, 0))
+        offset = (
+            dig(holder or {}, self.offset_field) if self.in_body else (holder or {}).get(self.offset_field)
+        )
+        offset = int(self.start if offset is None else offset)
         total = dig(body, self.total_path) if self.total_path else None
         next_offset = offset + self.limit
         if total is not None:
-            return self._with(page, next_offset) if next_offset < int(total) else None
+            return self._with(page, next_offset) if next_offset - self.start < int(total) else None
         return self._with(page, next_offset) if records_seen >= self.limit else None
 
     def _with(self, page: Page, offset: int) -> Page:
-        fields = {self.offset_field: offset, self.limit_field: self.limit}
         if self.in_body:
-            return Page(page.url, page.params, {**(page.body or {}), **fields})
+            body = with_value(page.body, self.offset_field, offset)
+            return Page(page.url, page.params, with_value(body, self.limit_field, self.limit))
+        fields = {self.offset_field: offset, self.limit_field: self.limit}
         return Page(page.url, {**(page.params or {}), **fields}, page.body)
 
 
@@ -182,8 +218,9 @@ class Request:
 
     params: dict[str, Any] = field(default_factory=dict)
     body: dict[str, Any] | None = None
-    # The query/body key holding a comma-separated metric list, so a retired metric can be
-    # dropped and the request retried with the rest.
+    # The query/body key holding the metric list (a comma-separated string, a list of names, or
+    # GA4's list of `{"name": ...}`), so a retired metric can be dropped and the request retried
+    # with the rest.
     metrics_param: str | None = None
 
 
@@ -192,7 +229,11 @@ class Field:
     """A record field the staging models need, and how the load gate checks it."""
 
     path: str  # JSON path inside the record, dotted
-    kind: str = "text"  # text | count | number | timestamp | date_compact | date
+    # text | count (non-negative integer) | integer (signed: net gains) | number (non-negative) |
+    # timestamp (ISO 8601) | epoch_seconds | epoch_ms (both: inside the window) |
+    # date (ISO, the batch's day) | date_compact (YYYYMMDD, the batch's day) |
+    # utc_day_ms (epoch ms of the UTC midnight starting the batch's day: APIs with UTC day buckets)
+    kind: str = "text"
     required: bool = True
 
 
@@ -213,7 +254,17 @@ class Stream:
     window_days_before: int = 0
     # Child streams run once per record of the parent (e.g. insights per media).
     parent: str | None = None
-    parent_key: str = "id"
+    parent_key: str = "id"  # dotted path in the parent record -> `{parent_id}`
+    # APIs that take many ids at once (YouTube videos.list): `{parent_id}` is up to this many
+    # parent keys joined by commas, one request per group.
+    parent_batch: int = 1
+    # More template values derived from the parent record (LinkedIn: the URN's query parameter).
+    parent_values: Callable[[dict], dict[str, Any]] | None = None
+    # For child records that do not name their parent (comments): the extractor adds the parent
+    # key as `_parent_id`, the one field of a raw record the API did not send.
+    tag_parent: bool = False
+    # A named second base URL of the source (`Source.apis`); None: the connection's host.
+    api: str | None = None
     # Turns the raw response body into records when they are not a plain list (GA4 rows).
     parse: Callable[[Any], list[dict]] | None = None
     # "snapshot": current values (follower totals), not bound to the requested day.
@@ -237,6 +288,8 @@ class Stream:
         records = dig(body, self.records_path)
         if records is None:
             return []
+        if isinstance(records, dict):  # one object (X `data` of a user, TikTok `data.user`)
+            return [records]
         if not isinstance(records, list):
             raise SourceError(f"{self.source}.{self.name}: `{self.records_path}` is not a list")
         return records
@@ -261,14 +314,14 @@ def extract_stream(
     """Read every page of every request of `stream` for `window`."""
     extracted_at = datetime.now(UTC)
     before = client.request_count
-    values = window.template_values()
+    values = window.template_values(stream.window_days_before)
     records: list[dict] = []
     unavailable: list[str] = []
-    parents = [None] if stream.parent is None else [dig(p, stream.parent_key) for p in parent_records or []]
-    for parent_id in parents:
-        scoped = dict(values, parent_id=parent_id)
+    for scoped in _parent_scopes(stream, values, parent_records):
         for request in stream.requests:
             got, dropped = _extract_request(client, stream, request, window, scoped)
+            if stream.tag_parent:
+                got = [{**record, "_parent_id": scoped["parent_id"]} for record in got]
             records.extend(got)
             unavailable.extend(m for m in dropped if m not in unavailable)
     return StreamResult(
@@ -281,8 +334,24 @@ def extract_stream(
     )
 
 
+def _parent_scopes(stream: Stream, values: dict, parent_records: list[dict] | None) -> list[dict]:
+    """The template values of each request group: one, or one per parent (group of parents)."""
+    if stream.parent is None:
+        return [dict(values, parent_id=None)]
+    parents = parent_records or []
+    if stream.parent_batch > 1:
+        keys = [str(dig(p, stream.parent_key)) for p in parents]
+        groups = [keys[i : i + stream.parent_batch] for i in range(0, len(keys), stream.parent_batch)]
+        return [dict(values, parent_id=",".join(group)) for group in groups]
+    scopes = []
+    for parent in parents:
+        derived = stream.parent_values(parent) if stream.parent_values else {}
+        scopes.append(dict(values, parent_id=dig(parent, stream.parent_key), **derived))
+    return scopes
+
+
 def _extract_request(client, stream, request, window, values) -> tuple[list[dict], list[str]]:
-    """One request shape; retired metrics are dropped one by one and recorded, never fatal."""
+    """One request shape; retired metrics are dropped and recorded, never fatal."""
     dropped: list[str] = []
     while True:
         try:
@@ -291,32 +360,70 @@ def _extract_request(client, stream, request, window, values) -> tuple[list[dict
             log.info("%s.%s: no data for %s: %s", stream.source, stream.name, values.get("parent_id"), exc)
             return [], dropped
         except InvalidMetrics as exc:
-            request, removed = _without_metrics(request, exc.metrics, stream)
-            dropped.extend(removed)
+            names = _metric_names(request, stream, exc)
+            rejected = [m for m in names if m in exc.metrics]
+            if not rejected and len(names) > 1:
+                # The API did not say which metric it rejects (Facebook Pages: "The value must be a
+                # valid insights metric"): ask for each metric alone, keep what answers.
+                log.warning(
+                    "%s.%s: a metric of %s was rejected without its name (%s); asking for each alone",
+                    stream.source,
+                    stream.name,
+                    ",".join(names),
+                    str(exc)[:160],
+                )
+                records: list[dict] = []
+                for name in names:
+                    got, lost = _extract_request(
+                        client, stream, _with_metrics(request, [name]), window, values
+                    )
+                    records.extend(got)
+                    dropped.extend(lost)
+                return records, dropped
+            rejected = rejected or names
+            dropped.extend(rejected)
             log.warning(
                 "%s.%s: metric(s) %s unavailable (%s); landing the other metrics",
                 stream.source,
                 stream.name,
-                ", ".join(removed),
+                ", ".join(rejected),
                 str(exc)[:160],
             )
-            if request is None:
+            remaining = [m for m in names if m not in rejected]
+            if not remaining:
                 return [], dropped
+            request = _with_metrics(request, remaining)
 
 
-def _without_metrics(request: Request, metrics: tuple[str, ...], stream: Stream):
+def _metric_holder(request: Request) -> dict:
+    if request.body and request.metrics_param in request.body:
+        return request.body
+    return request.params
+
+
+def _metric_names(request: Request, stream: Stream, exc: InvalidMetrics) -> list[str]:
     if not request.metrics_param:
-        raise SourceError(f"{stream.source}.{stream.name}: the API rejected the request: metrics {metrics}")
-    holder = request.body if request.body and request.metrics_param in request.body else request.params
-    current = [m.strip() for m in str(holder[request.metrics_param]).split(",") if m.strip()]
-    removed = [m for m in current if m in metrics] or current[:1]
-    remaining = [m for m in current if m not in removed]
-    if not remaining:
-        return None, removed
-    changed = {**holder, request.metrics_param: ",".join(remaining)}
+        raise SourceError(
+            f"{stream.source}.{stream.name}: the API rejected the request: metrics {exc.metrics}: {exc}"
+        )
+    value = _metric_holder(request)[request.metrics_param]
+    if isinstance(value, list):
+        return [item["name"] if isinstance(item, dict) else str(item) for item in value]
+    return [m.strip() for m in str(value).split(",") if m.strip()]
+
+
+def _with_metrics(request: Request, names: list[str]) -> Request:
+    """The request asking only for `names`, its metric list kept in the form the API takes."""
+    holder = _metric_holder(request)
+    value = holder[request.metrics_param]
+    if isinstance(value, list):
+        kept = [item for item in value if (item["name"] if isinstance(item, dict) else str(item)) in names]
+    else:
+        kept = ",".join(names)
+    changed = {**holder, request.metrics_param: kept}
     if holder is request.params:
-        return replace(request, params=changed), removed
-    return replace(request, body=changed), removed
+        return replace(request, params=changed)
+    return replace(request, body=changed)
 
 
 def _walk_pages(client, stream: Stream, request: Request, window: Window, values) -> Iterator[dict]:
@@ -332,9 +439,9 @@ def _walk_pages(client, stream: Stream, request: Request, window: Window, values
     while page is not None:
         seen_pages += 1
         if stream.method == "POST":
-            body = client.post_json(page.url, page.body or {}, params=page.params)
+            body = client.post_json(page.url, page.body or {}, params=page.params, api=stream.api)
         else:
-            body = client.get_json(page.url, params=page.params)
+            body = client.get_json(page.url, params=page.params, api=stream.api)
         records = stream.records_from(body)
         past_window = False
         for record in records:
@@ -357,11 +464,13 @@ def _walk_pages(client, stream: Stream, request: Request, window: Window, values
 
 
 def parse_timestamp(value: Any) -> datetime | None:
-    """ISO 8601 (with `Z`, `+0000` or `+00:00`) or unix seconds, as an aware datetime."""
-    if value is None:
+    """ISO 8601 (with `Z`, `+0000` or `+00:00`), unix seconds or unix milliseconds (LinkedIn),
+    as an aware datetime."""
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC)
+        # No post is from the year 5138: a number this large is milliseconds.
+        return datetime.fromtimestamp(value / 1000 if abs(value) >= 100_000_000_000 else value, UTC)
     text = str(value)
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"

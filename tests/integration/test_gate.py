@@ -42,7 +42,9 @@ def audit(url: str, **where) -> list[dict]:
 def test_a_good_day_is_published_stream_by_stream(clean_warehouse, sources_on_simulator):
     report = ingest_account("instagram", IG_ACCOUNT, DAY, lookback_days=0)
     statuses = {b["stream"]: b["status"] for b in report["batches"]}
-    assert statuses == dict.fromkeys(["account", "account_insights", "media", "media_insights"], "published")
+    assert statuses == dict.fromkeys(
+        ["account", "account_insights", "media", "media_insights", "comments"], "published"
+    )
     assert len(raw_rows(clean_warehouse, "instagram__account")) == 1
     loads = audit(clean_warehouse, source="instagram")
     assert {row["status"] for row in loads} == {"published"}

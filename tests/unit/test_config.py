@@ -68,3 +68,25 @@ def test_a_missing_file_says_how_to_create_it(tmp_path):
 def test_the_repository_config_is_valid():
     config = load_config(Path(__file__).resolve().parents[2] / "socialkpi.yml")
     assert set(config.sources) >= {"instagram", "ga4"}
+
+
+def test_a_connection_names_the_base_url_of_each_further_api(monkeypatch):
+    """YouTube reads two hosts with one token: the Analytics URL defaults to Google's, the
+    connection's extra may move it (the simulator's connections do)."""
+    import json
+
+    from socialkpi.connections import resolve, simulator_connections
+
+    config = load_config()
+    youtube = config.sources["youtube"]
+    for variable, value in simulator_connections("http://127.0.0.1:9", {"youtube": youtube}).items():
+        monkeypatch.setenv(variable, value)
+    endpoint = resolve(youtube)
+    assert endpoint.base_url == "http://127.0.0.1:9/youtube"
+    assert endpoint.base_urls == {"analytics": "http://127.0.0.1:9/youtube-analytics"}
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_SOCIALKPI_YOUTUBE", json.dumps({"conn_type": "http", "password": "token"})
+    )
+    endpoint = resolve(youtube)
+    assert endpoint.base_url == "https://www.googleapis.com"
+    assert endpoint.base_urls == {"analytics": "https://youtubeanalytics.googleapis.com"}

@@ -2,14 +2,20 @@
 
 from datetime import UTC, date, datetime
 
+import pytest
+from socialkpi.http import InvalidMetrics
+from socialkpi.ingest import days_to_extract
 from socialkpi.streams import (
     BodyCursor,
     NextUrl,
     OffsetLimit,
     Page,
+    Request,
+    Stream,
     TokenParam,
     Window,
     dig,
+    extract_stream,
     fill,
     parse_timestamp,
 )
@@ -92,3 +98,161 @@ def test_timestamps_in_every_platform_format():
     assert parse_timestamp(int(expected.timestamp())) == expected  # TikTok create_time
     assert parse_timestamp("yesterday") is None
     assert parse_timestamp(None) is None
+
+
+def test_window_gives_the_utc_calendar_day_and_the_recent_window():
+    window = Window("1", date(2026, 11, 1), "Europe/Berlin")
+    values = window.template_values(days_before=28)
+    assert values["utc_day_since_ms"] == int(datetime(2026, 11, 1, tzinfo=UTC).timestamp()) * 1000
+    assert values["utc_day_until_ms"] - values["utc_day_since_ms"] == 86_400_000
+    assert values["recent_since_iso"] == "2026-10-03T22:00:00Z"  # 28 days earlier, still summer time
+    assert values["recent_since"] == int(datetime(2026, 10, 3, 22, tzinfo=UTC).timestamp())
+
+
+def test_fill_leaves_graph_field_expansions_alone():
+    fields = "id,text,replies{id,text}"
+    assert fill({"fields": fields, "id": "{parent_id}"}, {"parent_id": "7"}) == {"fields": fields, "id": "7"}
+    with pytest.raises(KeyError):
+        fill("/{acount_id}", {"account_id": "1"})
+
+
+def test_offset_limit_nests_its_fields_and_counts_from_one():
+    plausible = OffsetLimit(
+        limit=2,
+        offset_field="pagination.offset",
+        limit_field="pagination.limit",
+        total_path="meta.total_rows",
+    )
+    first = plausible.first(Page("/api/v2/query", None, {"site_id": "s"}))
+    assert first.body == {"site_id": "s", "pagination": {"offset": 0, "limit": 2}}
+    second = plausible.next_page(first, {"meta": {"total_rows": 3}}, 2)
+    assert second.body["pagination"] == {"offset": 2, "limit": 2}
+    assert plausible.next_page(second, {"meta": {"total_rows": 3}}, 1) is None
+    youtube = OffsetLimit(
+        limit=200, offset_field="startIndex", limit_field="maxResults", in_body=False, start=1
+    )
+    first = youtube.first(Page("/v2/reports", {"ids": "channel==MINE"}, None))
+    assert first.params == {"ids": "channel==MINE", "startIndex": 1, "maxResults": 200}
+    assert youtube.next_page(first, {}, 200).params["startIndex"] == 201
+    assert youtube.next_page(first, {}, 17) is None
+
+
+def test_a_single_object_at_the_records_path_is_one_record():
+    stream = Stream("x", "user", "/2/users/1", records_path="data")
+    assert stream.records_from({"data": {"id": "1"}}) == [{"id": "1"}]
+    assert stream.records_from({"errors": []}) == []
+
+
+def test_epoch_milliseconds_are_read_as_milliseconds():
+    expected = datetime(2026, 11, 1, 9, 15, tzinfo=UTC)
+    assert parse_timestamp(int(expected.timestamp()) * 1000) == expected  # LinkedIn publishedAt
+    assert parse_timestamp(True) is None
+
+
+def test_lag_days_move_the_extracted_days_back():
+    assert days_to_extract(date(2026, 11, 10), 1) == [date(2026, 11, 9), date(2026, 11, 10)]
+    assert days_to_extract(date(2026, 11, 10), 1, lag_days=2) == [date(2026, 11, 7), date(2026, 11, 8)]
+
+
+class ScriptedClient:
+    """Answers each request from `answer(url, params, body)`; records what was asked."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.calls: list[tuple] = []
+        self.request_count = 0
+
+    def get_json(self, url, params=None, api=None):
+        return self._call(url, params, None, api)
+
+    def post_json(self, url, body, params=None, api=None):
+        return self._call(url, params, body, api)
+
+    def _call(self, url, params, body, api):
+        self.request_count += 1
+        self.calls.append((url, params, body, api))
+        return self.answer(url, params, body)
+
+
+WINDOW = Window("1", date(2026, 11, 1), "UTC")
+
+
+def test_child_streams_take_batches_of_parent_ids_or_values_derived_from_them():
+    parents = [{"v": {"id": f"a{n}"}} for n in range(5)]
+    client = ScriptedClient(lambda url, params, body: {"items": [{"ids": params["id"]}]})
+    batched = Stream(
+        "yt",
+        "videos",
+        "/videos",
+        requests=(Request(params={"id": "{parent_id}"}),),
+        records_path="items",
+        parent="uploads",
+        parent_key="v.id",
+        parent_batch=2,
+        api="second",
+    )
+    result = extract_stream(client, batched, WINDOW, parents)
+    assert [r["ids"] for r in result.records] == ["a0,a1", "a2,a3", "a4"]
+    assert {call[3] for call in client.calls} == {"second"}
+    derived = Stream(
+        "li",
+        "stats",
+        "/s?{kind}=List({parent_id})",
+        parent="posts",
+        parent_values=lambda p: {"kind": p["kind"]},
+        tag_parent=True,
+        records_path=None,
+    )
+    client = ScriptedClient(lambda url, params, body: {"url": url})
+    result = extract_stream(
+        client, derived, WINDOW, [{"id": "1", "kind": "shares"}, {"id": "2", "kind": "ugcPosts"}]
+    )
+    assert result.records == [
+        {"url": "/s?shares=List(1)", "_parent_id": "1"},
+        {"url": "/s?ugcPosts=List(2)", "_parent_id": "2"},
+    ]
+
+
+def test_a_metric_rejected_without_its_name_is_found_by_asking_for_each_alone():
+    def answer(url, params, body):
+        if "retired" in params["metric"]:
+            raise InvalidMetrics((), "(#100) The value must be a valid insights metric")
+        return {"data": [{"name": name} for name in params["metric"].split(",")]}
+
+    stream = Stream(
+        "facebook",
+        "page_insights",
+        "/1/insights",
+        requests=(Request(params={"metric": "a,retired,b"}, metrics_param="metric"),),
+    )
+    client = ScriptedClient(answer)
+    result = extract_stream(client, stream, WINDOW)
+    assert [r["name"] for r in result.records] == ["a", "b"]
+    assert result.unavailable_metrics == ["retired"]
+    assert [call[1]["metric"] for call in client.calls] == ["a,retired,b", "a", "retired", "b"]
+
+
+@pytest.mark.parametrize(
+    ("metrics", "remaining"),
+    [
+        (["visits", "pageviews", "events"], ["visits", "events"]),  # Plausible: a list of names
+        ([{"name": "visits"}, {"name": "pageviews"}], [{"name": "visits"}]),  # GA4: a list of objects
+    ],
+)
+def test_a_named_retired_metric_is_dropped_from_a_metric_list_in_the_body(metrics, remaining):
+    def answer(url, params, body):
+        names = [m["name"] if isinstance(m, dict) else m for m in body["metrics"]]
+        if "pageviews" in names:
+            raise InvalidMetrics(("pageviews",), 'Invalid metric "pageviews"')
+        return {"data": [{"metrics": body["metrics"]}]}
+
+    stream = Stream(
+        "web",
+        "q",
+        "/q",
+        method="POST",
+        requests=(Request(body={"metrics": metrics}, metrics_param="metrics"),),
+    )
+    result = extract_stream(ScriptedClient(answer), stream, WINDOW)
+    assert result.records == [{"metrics": remaining}]
+    assert result.unavailable_metrics == ["pageviews"]

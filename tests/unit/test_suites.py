@@ -44,3 +44,74 @@ def test_counts_must_be_non_negative_integers():
         "kwargs": {"column": "like_count", "regex": "^[0-9]+$"},
         "meta": {},
     } in suite["expectations"]
+
+
+def _checks(stream, column):
+    return {
+        (e["type"], json.dumps(e["kwargs"], sort_keys=True))
+        for e in suite_for(stream)["expectations"]
+        if e["kwargs"].get("column") == column
+    }
+
+
+def test_each_field_kind_has_its_check():
+    linkedin = SOURCES["linkedin"]
+    gains = _checks(linkedin.stream("follower_statistics"), "followergains__organicfollowergain")
+    assert (
+        "expect_column_values_to_match_regex",
+        '{"column": "followergains__organicfollowergain", "regex": "^-?[0-9]+$"}',
+    ) in gains
+    bucket = _checks(linkedin.stream("follower_statistics"), "timerange__start")
+    assert (
+        "expect_column_values_to_be_in_set",
+        '{"column": "timerange__start", "value_set": {"$PARAMETER": "utc_day_ms"}}',
+    ) in bucket
+    published = _checks(linkedin.stream("posts"), "publishedat__epoch")
+    assert {kind for kind, _ in published} == {"expect_column_values_to_be_between"}
+    day = _checks(SOURCES["youtube"].stream("channel_daily"), "day")
+    assert (
+        "expect_column_values_to_be_in_set",
+        '{"column": "day", "value_set": {"$PARAMETER": "day_iso"}}',
+    ) in day
+    created = _checks(SOURCES["tiktok"].stream("videos"), "create_time__epoch")
+    assert created, "epoch seconds are checked against the window"
+
+
+def test_epoch_fields_become_seconds_in_the_batch_query():
+    query = batch_query(
+        SOURCES["linkedin"].stream("posts"), "landing", "00000000-0000-0000-0000-000000000000"
+    )
+    assert '::numeric / 1000 end as "publishedat__epoch"' in query
+    query = batch_query(SOURCES["tiktok"].stream("videos"), "landing", "00000000-0000-0000-0000-000000000000")
+    assert '::numeric / 1 end as "create_time__epoch"' in query
+
+
+def test_an_unknown_field_kind_is_refused():
+    from socialkpi.streams import Field, Stream
+
+    with pytest.raises(ValueError, match="unknown kind 'counts'"):
+        suite_for(Stream("s", "t", "/", fields=(Field("likes", "counts"),)))
+
+
+@pytest.mark.parametrize(
+    ("value", "matches"),
+    [
+        ("90362860", True),
+        ("urn:li:organization:90362860", True),
+        ("90362860/insights/page_follows/day", True),
+        ("90362860_18027801053018802", True),
+        ("urn:li:organization:903628601", False),
+        ("190362860", False),
+        ("90362861_1", False),
+    ],
+)
+def test_the_account_check_accepts_the_id_a_urn_of_it_and_composite_ids(value, matches):
+    import re
+    from datetime import date
+
+    from socialkpi.quality.gate import suite_parameters
+    from socialkpi.streams import Window
+
+    stream = SOURCES["linkedin"].stream("share_statistics")  # no jump field: no warehouse needed
+    parameters = suite_parameters(None, stream, Window("90362860", date(2026, 11, 1)), "landing", None)
+    assert bool(re.search(parameters["account_regex"], value)) is matches

@@ -22,6 +22,7 @@ from socialkpi.streams import Field, Stream
 
 SUITES_DIR = EXPECTATIONS_DIR / "suites"
 NON_NEGATIVE_INTEGER = r"^[0-9]+$"
+INTEGER = r"^-?[0-9]+$"
 NON_NEGATIVE_NUMBER = r"^[0-9]+(\.[0-9]+)?$"
 ISO_TIMESTAMP = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T"
 
@@ -49,10 +50,17 @@ def batch_query(stream: Stream, schema: str, batch_id: str) -> str:
             columns.append(
                 sql.SQL("{} as {}").format(number, sql.Identifier(column_name(field.path) + "__number"))
             )
+        epoch = None
         if field.kind == "timestamp":
             epoch = sql.SQL("case when {v} ~ {rx} then extract(epoch from ({v})::timestamptz) end").format(
                 v=value, rx=sql.Literal(ISO_TIMESTAMP)
             )
+        elif field.kind in ("epoch_seconds", "epoch_ms"):
+            divisor = sql.Literal(1000 if field.kind == "epoch_ms" else 1)
+            epoch = sql.SQL("case when {v} ~ {rx} then ({v})::numeric / {d} end").format(
+                v=value, rx=sql.Literal(INTEGER), d=divisor
+            )
+        if epoch is not None:
             columns.append(
                 sql.SQL("{} as {}").format(epoch, sql.Identifier(column_name(field.path) + "__epoch"))
             )
@@ -79,12 +87,15 @@ def field_expectations(field: Field) -> list[dict]:
         checks.append(
             _expectation("expect_column_values_to_match_regex", column=column, regex=NON_NEGATIVE_INTEGER)
         )
+    elif field.kind == "integer":
+        checks.append(_expectation("expect_column_values_to_match_regex", column=column, regex=INTEGER))
     elif field.kind == "number":
         checks.append(
             _expectation("expect_column_values_to_match_regex", column=column, regex=NON_NEGATIVE_NUMBER)
         )
-    elif field.kind == "timestamp":
-        checks.append(_expectation("expect_column_values_to_match_regex", column=column, regex=ISO_TIMESTAMP))
+    elif field.kind in ("timestamp", "epoch_seconds", "epoch_ms"):
+        pattern = ISO_TIMESTAMP if field.kind == "timestamp" else NON_NEGATIVE_INTEGER
+        checks.append(_expectation("expect_column_values_to_match_regex", column=column, regex=pattern))
         checks.append(
             _expectation(
                 "expect_column_values_to_be_between",
@@ -93,12 +104,15 @@ def field_expectations(field: Field) -> list[dict]:
                 max_value={"$PARAMETER": "window_end_epoch"},
             )
         )
-    elif field.kind == "date_compact":
+    elif field.kind in ("date_compact", "date", "utc_day_ms"):
+        parameter = {"date_compact": "day_compact", "date": "day_iso", "utc_day_ms": "utc_day_ms"}[field.kind]
         checks.append(
             _expectation(
-                "expect_column_values_to_be_in_set", column=column, value_set={"$PARAMETER": "day_compact"}
+                "expect_column_values_to_be_in_set", column=column, value_set={"$PARAMETER": parameter}
             )
         )
+    elif field.kind != "text":
+        raise ValueError(f"field {field.path}: unknown kind {field.kind!r}")
     return checks
 
 

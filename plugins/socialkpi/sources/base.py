@@ -9,6 +9,18 @@ from socialkpi.streams import Stream
 
 
 @dataclass(frozen=True)
+class Api:
+    """A further host a source reads with the same token (YouTube Analytics next to the Data API).
+
+    Streams name it with `Stream.api`; the Airflow connection may override its URL in its extra
+    (`{"base_urls": {"<name>": "https://..."}}`), the simulator serves it at `simulator_path`.
+    """
+
+    default_base_url: str
+    simulator_path: str
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     platform: str  # the `platform` value in the marts (ga4/plausible: "web")
@@ -19,6 +31,10 @@ class Source:
     policy: ResponsePolicy = default_policy
     headers: dict[str, str] = field(default_factory=dict)
     default_lookback_days: int = 0
+    # Days a platform needs before a day's numbers exist (LinkedIn: 2): the run for day D extracts
+    # D - lag_days and the lookback days before it.
+    lag_days: int = 0
+    apis: dict[str, Api] = field(default_factory=dict)
 
     def stream(self, name: str) -> Stream:
         for stream in self.streams:

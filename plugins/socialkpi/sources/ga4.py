@@ -69,7 +69,8 @@ traffic_daily = Stream(
                 "dimensions": [{"name": name} for name in DIMENSIONS],
                 "metrics": [{"name": name} for name in METRICS],
                 "keepEmptyRows": False,
-            }
+            },
+            metrics_param="metrics",
         ),
     ),
     paginator=OffsetLimit(limit=PAGE_SIZE, total_path="rowCount"),

@@ -9,6 +9,7 @@ from socialkpi.sources.meta.policy import graph_policy
 from socialkpi.streams import Field, NextUrl, Request, Stream
 
 MEDIA_FIELDS = "id,caption,media_type,media_product_type,permalink,timestamp,like_count,comments_count"
+COMMENT_FIELDS = "id,text,timestamp,username,replies{id,text,timestamp,username}"
 DAY = {"period": "day", "since": "{since}", "until": "{until}"}
 
 account = Stream(
@@ -92,12 +93,26 @@ media_insights = Stream(
     fields=(Field("id"), Field("name"), Field("values.0.value", "count")),
 )
 
+comments = Stream(
+    source="instagram",
+    name="comments",
+    path="/{parent_id}/comments",
+    requests=(Request(params={"fields": COMMENT_FIELDS, "limit": 50}),),
+    paginator=NextUrl("paging.next"),
+    parent="media",
+    tag_parent=True,  # an IG comment does not name its media
+    # Comments as of the end of the day (oldest first): a rerun of the day lands the same set.
+    cursor_field="timestamp",
+    window_days_before=28,
+    fields=(Field("id"), Field("timestamp", "timestamp"), Field("username"), Field("_parent_id")),
+)
+
 SOURCE = Source(
     name="instagram",
     platform="instagram",
     default_base_url="https://graph.facebook.com/v25.0",
     simulator_path="/instagram/v25.0",
-    streams=(account, account_insights, media, media_insights),
+    streams=(account, account_insights, media, media_insights, comments),
     policy=graph_policy,
     default_lookback_days=2,
 )
