@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 
@@ -92,11 +92,22 @@ def ingest_account(
     )
     report = AccountReport(source=source, account_id=account_id)
     url = current_url()
+    snapshots = [s for s in definition.streams if s.kind == "snapshot"]
+    daily = [s for s in definition.streams if s.kind != "snapshot"]
     try:
         with psycopg.connect(url, autocommit=True) as conn:
-            for extract_day in days_to_extract(day, lookback, definition.lag_days):
+            # A current total is a snapshot of now, whatever interval the run is for: it lands as
+            # the day it stands for, so a backfill never overwrites the history of earlier days.
+            window = Window(account_id=account.id, day=snapshot_day(account), timezone=account.timezone)
+            snapshot_results: dict[str, StreamResult] = {}
+            quota_left = _ingest_window(
+                client, snapshots, window, conn, url, report, dag_run_id, snapshot_results
+            )
+            for extract_day in days_to_extract(day, lookback, definition.lag_days) if quota_left else []:
                 window = Window(account_id=account.id, day=extract_day, timezone=account.timezone)
-                if not _ingest_window(client, definition.streams, window, conn, url, report, dag_run_id):
+                # Daily streams may be children of a snapshot (YouTube's uploads playlist).
+                results = dict(snapshot_results)
+                if not _ingest_window(client, daily, window, conn, url, report, dag_run_id, results):
                     break  # the quota is gone for today: the other days would fail the same way
     finally:
         report.requests = client.request_count
@@ -111,6 +122,15 @@ def ingest_account(
     return summary
 
 
+def snapshot_day(account: Account, now: datetime | None = None) -> date:
+    """The day a current total stands for: the end of yesterday in the account's timezone.
+
+    Daily runs happen just after the day closes, so a total read now is yesterday's closing total.
+    """
+    now = now or datetime.now(UTC)
+    return now.astimezone(account.tz).date() - timedelta(days=1)
+
+
 def _account(source: SourceConfig, account_id: str, path) -> Account:
     for account in source.accounts:
         if account.id == account_id:
@@ -118,9 +138,18 @@ def _account(source: SourceConfig, account_id: str, path) -> Account:
     raise ConfigError(f"{path}: account {account_id} is not listed under `sources.{source.name}.accounts`")
 
 
-def _ingest_window(client, streams, window: Window, conn, url, report: AccountReport, dag_run_id) -> bool:
-    """Every stream of one window; False when the source's daily quota ran out."""
-    results: dict[str, StreamResult] = {}
+def _ingest_window(
+    client,
+    streams,
+    window: Window,
+    conn,
+    url,
+    report: AccountReport,
+    dag_run_id,
+    results: dict[str, StreamResult],
+) -> bool:
+    """Every stream of one window, collecting `results` for child streams; False when the
+    source's daily quota ran out."""
     for stream in streams:
         if stream.parent and stream.parent not in results:
             report.batches.append(
@@ -157,7 +186,13 @@ def gate(
         stream.source, stream.name, window.account_id, window.day, window.day + timedelta(days=1)
     )
     batch_id, rows = load.land(
-        conn, key, result.records, result.extracted_at, result.unavailable_metrics, dag_run_id=dag_run_id
+        conn,
+        key,
+        result.records,
+        result.extracted_at,
+        result.unavailable_metrics,
+        dag_run_id=dag_run_id,
+        stream_kind=stream.kind,
     )
     if result.unavailable_metrics:
         log.warning(

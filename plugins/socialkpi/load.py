@@ -88,6 +88,7 @@ def land(
     extracted_at: datetime,
     unavailable_metrics: list[str] | None = None,
     dag_run_id: str | None = None,
+    stream_kind: str = "daily",
 ) -> tuple[uuid.UUID, int]:
     """COPY the records into the landing area in one transaction; returns (batch_id, rows)."""
     batch_id = uuid.uuid4()
@@ -95,8 +96,8 @@ def land(
         ensure_tables(conn, key.table)
         conn.execute(
             """insert into audit.loads (batch_id, source, stream, account_id, interval_start, interval_end,
-                                        dag_run_id, status, unavailable_metrics)
-               values (%s, %s, %s, %s, %s, %s, %s, 'landing', %s)""",
+                                        dag_run_id, status, unavailable_metrics, stream_kind)
+               values (%s, %s, %s, %s, %s, %s, %s, 'landing', %s, %s)""",
             (
                 batch_id,
                 key.source,
@@ -106,6 +107,7 @@ def land(
                 key.interval_end,
                 dag_run_id,
                 unavailable_metrics or [],
+                stream_kind,
             ),
         )
         copy_sql = sql.SQL("copy {} ({}) from stdin").format(

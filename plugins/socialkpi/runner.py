@@ -79,9 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     days = [args.start + timedelta(days=n) for n in range((args.end - args.start).days + 1)]
     failed: list[str] = []
-    shares = share_out(days, args.workers)
+    # The first run registers the DAGs and their Assets in Airflow's metadata database; workers
+    # started before that would race to create the same rows.
+    failed += run_ingest(days[:1], args.lookback_days)
+    shares = share_out(days[1:], args.workers)
     if len(shares) <= 1:
-        failed += run_ingest(days, args.lookback_days)
+        failed += run_ingest(days[1:], args.lookback_days)
     else:
         lookback = ["--lookback-days", str(args.lookback_days)] if args.lookback_days is not None else []
         workers = [

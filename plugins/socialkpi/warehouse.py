@@ -313,6 +313,8 @@ create table if not exists audit.loads (
     data_docs_url text,
     message text
 );
+-- added after the first release: existing warehouses get it here
+alter table audit.loads add column if not exists stream_kind text not null default 'daily';
 create index if not exists loads_by_interval
     on audit.loads (source, stream, account_id, interval_start);
 create table if not exists audit.events (

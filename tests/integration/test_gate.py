@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 from socialkpi import quarantine
 from socialkpi.errors import SocialKpiError, ValidationFailed
 from socialkpi.ingest import ingest_account
+from socialkpi.load import ensure_tables
 from socialkpi.simulator import Faults
 from socialkpi.sources import SOURCES
 from socialkpi.streams import Request
@@ -23,9 +26,12 @@ from tests.support.accounts import GA4_PROPERTY, IG_ACCOUNT
 pytestmark = pytest.mark.warehouse
 
 DAY = datetime.now(UTC).date() - timedelta(days=3)
+# Follower totals are current values: whatever day a run is for, they land as yesterday's close.
+SNAPSHOT_DAY = datetime.now(ZoneInfo("Europe/Berlin")).date() - timedelta(days=1)
 
 
-def raw_rows(url: str, table: str, day=DAY) -> list[tuple]:
+def raw_rows(url: str, table: str, day=None) -> list[tuple]:
+    day = day or (SNAPSHOT_DAY if table.endswith("__account") else DAY)
     with psycopg.connect(url) as conn:
         return conn.execute(
             f"select batch_id, record_index, record from raw.{table} where interval_start = %s order by 1, 2",
@@ -67,8 +73,38 @@ def test_a_rerun_replaces_exactly_its_interval(clean_warehouse, sources_on_simul
 
 def test_lookback_re_extracts_the_days_the_platform_revises(clean_warehouse, sources_on_simulator):
     report = ingest_account("instagram", IG_ACCOUNT, DAY, lookback_days=2)
-    days = sorted({b["day"] for b in report["batches"]})
+    days = sorted({b["day"] for b in report["batches"] if b["stream"] != "account"})
     assert days == [(DAY - timedelta(days=n)).isoformat() for n in (2, 1, 0)]
+
+
+def test_follower_totals_land_as_yesterdays_close_and_backfills_keep_their_history(
+    clean_warehouse, sources_on_simulator
+):
+    """A total is a snapshot of now: a backfill of an old day must not overwrite older snapshots."""
+    week_ago = SNAPSHOT_DAY - timedelta(days=7)
+    with psycopg.connect(clean_warehouse, autocommit=True) as conn:
+        ensure_tables(conn, "instagram__account")
+        # the snapshot a daily run took a week ago
+        conn.execute(
+            """insert into raw.instagram__account values
+               (gen_random_uuid(), 'instagram', 'account', %s, %s, %s, now() - interval '7 days', 0, %s)""",
+            (
+                IG_ACCOUNT,
+                week_ago,
+                week_ago + timedelta(days=1),
+                Jsonb({"id": IG_ACCOUNT, "followers_count": 27000}),
+            ),
+        )
+    report = ingest_account("instagram", IG_ACCOUNT, week_ago, lookback_days=0)  # a backfill of that day
+    snapshot = next(b for b in report["batches"] if b["stream"] == "account")
+    assert snapshot["day"] == SNAPSHOT_DAY.isoformat()
+    with psycopg.connect(clean_warehouse) as conn:
+        intervals = conn.execute("select interval_start from raw.instagram__account order by 1").fetchall()
+        kinds = conn.execute(
+            "select stream, stream_kind from audit.loads where stream in ('account', 'media') group by 1, 2 order by 1"
+        ).fetchall()
+    assert intervals == [(week_ago,), (SNAPSHOT_DAY,)]
+    assert kinds == [("account", "snapshot"), ("media", "daily")]
 
 
 def small_pages(monkeypatch) -> None:
@@ -153,7 +189,7 @@ def test_a_quarantined_batch_can_be_fixed_and_released(clean_warehouse, sources_
             """update quarantine.instagram__account set record = jsonb_set(record, '{followers_count}',
                    (select record -> 'followers_count' from raw.instagram__account where interval_start = %s))
                where batch_id = %s""",
-            (DAY - timedelta(days=1), batch),
+            (SNAPSHOT_DAY, batch),
         )
         assert "passed re-validation" in quarantine.release(conn, batch)
     assert len(raw_rows(clean_warehouse, "instagram__account")) == 1

@@ -95,11 +95,12 @@ def suite_parameters(conn: psycopg.Connection, stream: Stream, window: Window, s
 
 
 def previous_total(conn: psycopg.Connection, stream: Stream, window: Window) -> int | None:
-    """The newest published value of `jump_field` from an earlier interval of the same account."""
+    """The newest published value of `jump_field` for this account up to the batch's day (a rerun
+    of the same day compares with the value it is about to replace)."""
     path = "{" + ",".join(stream.jump_field.split(".")) + "}"
     row = conn.execute(
         sql.SQL(
-            "select (record #>> %s)::bigint from {} where account_id = %s and interval_start < %s "
+            "select (record #>> %s)::bigint from {} where account_id = %s and interval_start <= %s "
             "and record #>> %s ~ '^[0-9]+$' order by interval_start desc, extracted_at desc limit 1"
         ).format(sql.Identifier("raw", stream.table)),
         (path, window.account_id, window.day, path),
