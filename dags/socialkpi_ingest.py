@@ -4,6 +4,7 @@ One mapped task per (source, account); each (stream, day) is its own idempotent 
 A rerun of an interval replaces exactly that interval's raw rows. Logic: plugins/socialkpi/.
 """
 
+import os
 from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, task
@@ -18,7 +19,11 @@ from socialkpi.assets import RAW
     start_date=datetime(2026, 1, 1),
     catchup=False,  # backfill on purpose: `socialkpi run --start D --end D` or `airflow backfill create`
     max_active_runs=4,
-    default_args={"retries": 1, "retry_delay": timedelta(minutes=2)},
+    # `socialkpi run` sets SOCIALKPI_TASK_RETRIES=0: a person at the terminal wants the error now.
+    default_args={
+        "retries": int(os.environ.get("SOCIALKPI_TASK_RETRIES", "1")),
+        "retry_delay": timedelta(minutes=2),
+    },
     params={
         "lookback_days": Param(None, type=["null", "integer"], minimum=0, description="override per run")
     },

@@ -162,7 +162,8 @@ def cmd_run(args) -> int:
         extra_env = simulator_connections(simulator.url, config.sources)
         print(f"socialkpi: sources without an Airflow connection read from the simulator at {simulator.url}")
     try:
-        env = pipeline.airflow_env(extra_env)
+        # A person at the terminal wants a failure now, not after a retry delay.
+        env = pipeline.airflow_env({"SOCIALKPI_TASK_RETRIES": "0", **extra_env})
         pipeline.migrate_airflow_db(env)
         print(f"socialkpi: running {start} .. {end} through Airflow", flush=True)
         # Lookback is for daily runs; a range run extracts every day of the range anyway.

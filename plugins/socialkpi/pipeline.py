@@ -54,14 +54,21 @@ def airflow_bin() -> str:
 
 
 def migrate_airflow_db(env: dict[str, str]) -> None:
-    """`airflow db migrate` is idempotent; skip it when the schema is already current."""
+    """Bring Airflow's metadata database up to date and register the DAGs and their Assets.
+
+    `airflow db migrate` is skipped when this database was already migrated by this version.
+    Registering the DAGs up front lets several DAG runs start at once without racing to create
+    the same Asset rows.
+    """
     AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
     marker = AIRFLOW_HOME / ".migrated"
     stamp = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].rsplit("@", 1)[-1]
-    if marker.exists() and marker.read_text() == stamp:
-        return
-    subprocess.run([airflow_bin(), "db", "migrate"], env=env, check=True, capture_output=True, text=True)
-    marker.write_text(stamp)
+    if not (marker.exists() and marker.read_text() == stamp):
+        subprocess.run([airflow_bin(), "db", "migrate"], env=env, check=True, capture_output=True, text=True)
+        marker.write_text(stamp)
+    subprocess.run(
+        [airflow_bin(), "dags", "reserialize"], env=env, check=True, capture_output=True, text=True
+    )
 
 
 def sync_accounts() -> int:

@@ -73,18 +73,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=date.fromisoformat, required=True)
     parser.add_argument("--end", type=date.fromisoformat, required=True)
     parser.add_argument("--lookback-days", type=int, default=None)
-    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--workers", type=int, default=min(4, max(2, os.cpu_count() or 1)))
     parser.add_argument("--no-transform", action="store_true")
     args = parser.parse_args(argv)
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     days = [args.start + timedelta(days=n) for n in range((args.end - args.start).days + 1)]
     failed: list[str] = []
-    # The first run registers the DAGs and their Assets in Airflow's metadata database; workers
-    # started before that would race to create the same rows.
-    failed += run_ingest(days[:1], args.lookback_days)
-    shares = share_out(days[1:], args.workers)
+    # The DAGs and their Assets are registered before (pipeline.migrate_airflow_db), so the
+    # workers do not race to create the same rows.
+    shares = share_out(days, args.workers)
     if len(shares) <= 1:
-        failed += run_ingest(days[1:], args.lookback_days)
+        failed += run_ingest(days, args.lookback_days)
     else:
         lookback = ["--lookback-days", str(args.lookback_days)] if args.lookback_days is not None else []
         workers = [

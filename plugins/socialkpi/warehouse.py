@@ -170,6 +170,7 @@ class EmbeddedWarehouse:
         creds = self._initdb(announce) if fresh else self.credentials()
         if self._live_pid():
             self._check_port_matches()
+            bootstrap(self.url())  # idempotent; brings an older warehouse's schema up to date
             return self.status()
         self._clear_stale_pid(announce)
         self._check_port_free()
