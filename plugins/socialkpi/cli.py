@@ -13,7 +13,6 @@ socialkpi airflow ARGS...           (airflow with socialkpi's environment)
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
@@ -281,15 +280,26 @@ def cmd_airflow(args) -> int:
     extra = simulator_connections(simulator_url, config.sources)
     env = pipeline.airflow_env(extra)
     pipeline.migrate_airflow_db(env)
+    simulator = None
     if extra and args.args[:1] == ["standalone"]:
-        # The UI and scheduler run until stopped; the simulator runs beside them as long.
-        subprocess.Popen([sys.executable, "-m", "socialkpi.cli", "simulate"], start_new_session=True)
+        # The UI and scheduler run until stopped; the simulator serves beside them as long.
+        from socialkpi.simulator import SimulatorServer
+
+        simulator = SimulatorServer(
+            seed=config.simulator_seed,
+            accounts=simulator_accounts(config),
+            host="127.0.0.1",
+            port=config.simulator_port,
+        ).start()
         print(
             f"socialkpi: sources without a connection read from the simulator at {simulator_url}",
             file=sys.stderr,
         )
-    os.execvpe(pipeline.airflow_bin(), [pipeline.airflow_bin(), *args.args], env)
-    return 0
+    try:
+        return subprocess.run([pipeline.airflow_bin(), *args.args], env=env).returncode
+    finally:
+        if simulator is not None:
+            simulator.stop()
 
 
 if __name__ == "__main__":

@@ -43,6 +43,8 @@ def airflow_env(extra: dict[str, str] | None = None) -> dict[str, str]:
             "GX_ANALYTICS_ENABLED": "False",
             "SOCIALKPI_HOME": str(PROJECT_ROOT),
             "PYTHONPATH": os.pathsep.join(filter(None, [str(PLUGINS_DIR), env.get("PYTHONPATH")])),
+            # `airflow standalone` starts its components as `airflow ...` from PATH
+            "PATH": os.pathsep.join(filter(None, [str(Path(sys.executable).parent), env.get("PATH")])),
         }
     )
     env.update(extra or {})
