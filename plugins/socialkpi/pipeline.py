@@ -92,6 +92,14 @@ def date_range(start: date, end: date) -> list[date]:
     return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
 
 
-def last_complete_days(days: int, today: date | None = None) -> tuple[date, date]:
-    today = today or datetime.now(UTC).date()
-    return today - timedelta(days=days), today - timedelta(days=1)
+def last_complete_days(days: int, config=None, now: datetime | None = None) -> tuple[date, date]:
+    """The last `days` days that are over in every configured account's timezone.
+
+    The end is the newest day that has ended everywhere, which is also the day today's follower
+    snapshots stand for (for accounts in one timezone), so the marts end on a day with both.
+    """
+    config = config or load_config()
+    now = now or datetime.now(UTC)
+    zones = {account.tz for source in config.sources.values() for account in source.accounts} or {UTC}
+    end = min(now.astimezone(zone).date() for zone in zones) - timedelta(days=1)
+    return end - timedelta(days=days - 1), end

@@ -65,7 +65,8 @@ order by w.platform
 """
 
 TRAFFIC_SUMMARY = """
-select platform,
+select analytics_source,
+       platform,
        sum(sessions) as sessions,
        sum(engaged_sessions) as engaged_sessions,
        sum(key_events) as key_events,
@@ -73,8 +74,8 @@ select platform,
        sum(key_events)::numeric / nullif(sum(sessions), 0) as conversion_rate
 from marts.fct_social_traffic_daily
 where traffic_date > (select max(traffic_date) from marts.fct_social_traffic_daily) - %(days)s
-group by platform
-order by sessions desc
+group by analytics_source, platform
+order by analytics_source, sessions desc
 """
 
 
@@ -103,9 +104,17 @@ def kpi_tables(days: int, url: str | None = None) -> str:
                 accounts,
             ),
             "",
-            f"Referral traffic from social, last {days} days (marts.fct_social_traffic_daily)",
+            f"Referral traffic from social, last {days} days, per web analytics source (marts.fct_social_traffic_daily)",
             table(
-                ["platform", "sessions", "engaged_sessions", "key_events", "revenue", "conversion_rate"],
+                [
+                    "analytics",
+                    "platform",
+                    "sessions",
+                    "engaged_sessions",
+                    "key_events",
+                    "revenue",
+                    "conversion_rate",
+                ],
                 traffic,
             ),
         ]
