@@ -72,6 +72,16 @@ def qualified(schema: str, table: str) -> sql.Composed:
 
 
 def ensure_tables(conn: psycopg.Connection, table: str) -> None:
+    """The stream's landing, raw and quarantine tables. Parallel runs may meet here on a new
+    warehouse, and concurrent `create table if not exists` can still collide in PostgreSQL's
+    catalog, so creation is serialised by an advisory lock (taken only when something is missing)."""
+    present = conn.execute(
+        "select to_regclass(%s) is not null and to_regclass(%s) is not null and to_regclass(%s) is not null",
+        (f"landing.{table}", f"raw.{table}", f"quarantine.{table}"),
+    ).fetchone()[0]
+    if present:
+        return
+    conn.execute("select pg_advisory_xact_lock(hashtext('socialkpi: create raw tables'))")
     for schema in ("landing", "raw", "quarantine"):
         conn.execute(sql.SQL(TABLE_DDL).format(table=qualified(schema, table)))
     conn.execute(
