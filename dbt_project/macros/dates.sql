@@ -22,3 +22,11 @@
 {% macro add_days(days, date_expression) -%}
     cast({{ dbt.dateadd('day', days, date_expression) }} as date)
 {%- endmacro %}
+
+{#- Unix epoch seconds or milliseconds (unit 'second' or 'millisecond') as a UTC timestamptz. -#}
+{% macro epoch_to_timestamp(epoch_expression, unit='second') -%}
+    cast(
+        {{ dbt.dateadd(unit, epoch_expression, "cast('1970-01-01 00:00:00+00' as timestamp with time zone)") }}
+        as timestamp with time zone
+    )
+{%- endmacro %}

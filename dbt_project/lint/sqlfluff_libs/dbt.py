@@ -50,7 +50,8 @@ def split_part(string_text, delimiter_text, part_number):
 
 
 def dateadd(datepart, interval, from_date_or_timestamp):
-    return f"({from_date_or_timestamp} + interval '{interval} {datepart}')"
+    # dbt-postgres' own shape: the interval is an expression, not part of a literal
+    return f"({from_date_or_timestamp} + ((interval '1 {datepart}') * ({interval})))"
 
 
 def datediff(first_date, second_date, datepart):

@@ -16,9 +16,54 @@ instagram as (
 
 ),
 
+facebook as (
+
+    select {{ account_day_columns }}
+    from {{ ref('int_facebook__account_days_conformed') }}
+
+),
+
+x as (
+
+    select {{ account_day_columns }}
+    from {{ ref('int_x__account_days_conformed') }}
+
+),
+
+linkedin as (
+
+    select {{ account_day_columns }}
+    from {{ ref('int_linkedin__account_days_conformed') }}
+
+),
+
+youtube as (
+
+    select {{ account_day_columns }}
+    from {{ ref('int_youtube__account_days_conformed') }}
+
+),
+
+tiktok as (
+
+    select {{ account_day_columns }}
+    from {{ ref('int_tiktok__account_days_conformed') }}
+
+),
+
 final as (
 
     select * from instagram
+    union all
+    select * from facebook
+    union all
+    select * from x
+    union all
+    select * from linkedin
+    union all
+    select * from youtube
+    union all
+    select * from tiktok
 
 )
 

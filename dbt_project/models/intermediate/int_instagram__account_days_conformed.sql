@@ -3,7 +3,8 @@
     Local days use the account's configured timezone:
     - a follower_count value's day is (end_time at the account's timezone)::date - 1;
     - a total_value covers the batch's reporting day;
-    - a snapshot extracted on local day s is the followers at the end of day s - 1.
+    - a snapshot stands for the end of its batch's interval_start (the extractor lands a total
+      read on local day s as day s - 1, so that is also the extraction's local day - 1).
     An account missing from socialkpi.yml reports in UTC. -#}
 {%- set account_timezone = "coalesce(account_timezones.timezone, 'UTC')" -%}
 with
@@ -98,30 +99,13 @@ metrics_pivoted as (
 
 snapshots_dated as (
 
-    select
-        snapshots.account_id,
-        {{ add_days(-1, to_local_date('snapshots.extracted_at', account_timezone)) }} as kpi_date,
-        snapshots.followers,
-        snapshots.extracted_at
-
-    from snapshots
-    left join account_timezones
-        on snapshots.account_id = account_timezones.account_id
-
-),
-
-snapshots_latest as (
-
+    -- staging keeps the latest snapshot per batch day
     select
         account_id,
-        kpi_date,
-        followers,
-        row_number() over (
-            partition by account_id, kpi_date
-            order by extracted_at desc
-        ) as row_rank
+        batch_interval_start as kpi_date,
+        followers
 
-    from snapshots_dated
+    from snapshots
 
 ),
 
@@ -151,8 +135,7 @@ account_days as (
     select
         account_id,
         kpi_date
-    from snapshots_latest
-    where row_rank = 1
+    from snapshots_dated
     union
     select
         account_id,
@@ -169,7 +152,7 @@ final as (
         account_days.kpi_date,
         -- the platform reported daily metrics for the day (a snapshot alone is not enough)
         metrics_pivoted.account_id is not null as has_account_metrics,
-        cast(snapshots_latest.followers as {{ dbt.type_bigint() }}) as followers_snapshot,
+        cast(snapshots_dated.followers as {{ dbt.type_bigint() }}) as followers_snapshot,
         -- follows_and_unfollows' FOLLOWER count; the follower_count series counts the same follows
         cast(coalesce(metrics_pivoted.follows, metrics_pivoted.new_followers) as {{ dbt.type_bigint() }})
             as followers_gained,
@@ -203,11 +186,10 @@ final as (
         on
             account_days.account_id = metrics_pivoted.account_id
             and account_days.kpi_date = metrics_pivoted.kpi_date
-    left join snapshots_latest
+    left join snapshots_dated
         on
-            account_days.account_id = snapshots_latest.account_id
-            and account_days.kpi_date = snapshots_latest.kpi_date
-            and snapshots_latest.row_rank = 1
+            account_days.account_id = snapshots_dated.account_id
+            and account_days.kpi_date = snapshots_dated.kpi_date
     left join posts_daily
         on
             account_days.account_id = posts_daily.account_id

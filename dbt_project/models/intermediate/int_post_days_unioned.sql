@@ -13,9 +13,54 @@ instagram as (
 
 ),
 
+facebook as (
+
+    select {{ post_day_columns }}
+    from {{ ref('int_facebook__post_days_conformed') }}
+
+),
+
+x as (
+
+    select {{ post_day_columns }}
+    from {{ ref('int_x__post_days_conformed') }}
+
+),
+
+linkedin as (
+
+    select {{ post_day_columns }}
+    from {{ ref('int_linkedin__post_days_conformed') }}
+
+),
+
+youtube as (
+
+    select {{ post_day_columns }}
+    from {{ ref('int_youtube__post_days_conformed') }}
+
+),
+
+tiktok as (
+
+    select {{ post_day_columns }}
+    from {{ ref('int_tiktok__post_days_conformed') }}
+
+),
+
 final as (
 
     select * from instagram
+    union all
+    select * from facebook
+    union all
+    select * from x
+    union all
+    select * from linkedin
+    union all
+    select * from youtube
+    union all
+    select * from tiktok
 
 )
 

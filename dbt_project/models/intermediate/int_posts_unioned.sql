@@ -15,9 +15,54 @@ instagram as (
 
 ),
 
+facebook as (
+
+    select {{ post_columns }}
+    from {{ ref('int_facebook__posts_conformed') }}
+
+),
+
+x as (
+
+    select {{ post_columns }}
+    from {{ ref('int_x__posts_conformed') }}
+
+),
+
+linkedin as (
+
+    select {{ post_columns }}
+    from {{ ref('int_linkedin__posts_conformed') }}
+
+),
+
+youtube as (
+
+    select {{ post_columns }}
+    from {{ ref('int_youtube__posts_conformed') }}
+
+),
+
+tiktok as (
+
+    select {{ post_columns }}
+    from {{ ref('int_tiktok__posts_conformed') }}
+
+),
+
 final as (
 
     select * from instagram
+    union all
+    select * from facebook
+    union all
+    select * from x
+    union all
+    select * from linkedin
+    union all
+    select * from youtube
+    union all
+    select * from tiktok
 
 )
 

@@ -1,6 +1,10 @@
 {#- Every web analytics source's sessions in one column contract (one row per source x
-    account x day x session source x medium x campaign x landing page). Plausible plugs in
-    as one more CTE and one more `union all`. -#}
+    account x day x session source x medium x campaign x landing page). GA4's report rows map
+    one to one (renamed here); Plausible is conformed in int_plausible__web_sessions_conformed. -#}
+{%- set web_session_columns = [
+    'analytics_source', 'account_id', 'traffic_date', 'session_source', 'session_medium', 'campaign',
+    'landing_page', 'sessions', 'engaged_sessions', 'key_events', 'revenue',
+] | join(', ') -%}
 with
 
 ga4_traffic as (
@@ -28,9 +32,18 @@ ga4 as (
 
 ),
 
+plausible as (
+
+    select {{ web_session_columns }}
+    from {{ ref('int_plausible__web_sessions_conformed') }}
+
+),
+
 final as (
 
     select * from ga4
+    union all
+    select * from plausible
 
 )
 

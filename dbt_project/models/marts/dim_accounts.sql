@@ -1,3 +1,6 @@
+{#- One row per configured account of every source. username is the platform handle where a
+    stream carries it: Instagram and X from their account snapshots, TikTok from the videos'
+    share_url (https://www.tiktok.com/@handle/...); Facebook, LinkedIn and YouTube send none. -#}
 with
 
 accounts as (
@@ -12,20 +15,59 @@ instagram_snapshots as (
 
 ),
 
+x_snapshots as (
+
+    select * from {{ ref('stg_x__user_snapshots') }}
+
+),
+
+tiktok_videos as (
+
+    select * from {{ ref('stg_tiktok__videos') }}
+
+),
+
 account_kpis as (
 
     select * from {{ ref('fct_account_kpis_daily') }}
 
 ),
 
-instagram_profiles as (
+usernames as (
 
     select
+        'instagram' as platform,
         account_id,
         username,
-        row_number() over (partition by account_id order by extracted_at desc) as row_rank
-
+        extracted_at
     from instagram_snapshots
+    union all
+    select
+        'x' as platform,
+        account_id,
+        username,
+        extracted_at
+    from x_snapshots
+    union all
+    select
+        'tiktok' as platform,
+        account_id,
+        username,
+        extracted_at
+    from tiktok_videos
+
+),
+
+profiles as (
+
+    select
+        platform,
+        account_id,
+        username,
+        row_number() over (partition by platform, account_id order by extracted_at desc) as row_rank
+
+    from usernames
+    where username is not null
 
 ),
 
@@ -64,7 +106,7 @@ final as (
         accounts.source as platform,
         accounts.account_id,
         accounts.account_name,
-        instagram_profiles.username,
+        profiles.username,
         accounts.timezone,
         history.first_kpi_date,
         history.last_kpi_date,
@@ -72,11 +114,11 @@ final as (
         accounts.source in ('ga4', 'plausible') as is_web_analytics
 
     from accounts
-    left join instagram_profiles
+    left join profiles
         on
-            accounts.source = 'instagram'
-            and accounts.account_id = instagram_profiles.account_id
-            and instagram_profiles.row_rank = 1
+            accounts.source = profiles.platform
+            and accounts.account_id = profiles.account_id
+            and profiles.row_rank = 1
     left join history
         on
             accounts.source = history.platform

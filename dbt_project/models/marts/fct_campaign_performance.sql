@@ -2,7 +2,10 @@
     to posts and to web sessions. Costs are budget-based (no ad-spend source yet): cost_per_session
     = budget / sessions, cost_per_key_event = budget / key_events, revenue_per_budget = revenue /
     budget. elapsed_share = share of the campaign's days elapsed at as_of_date (the latest day
-    with data), for pacing against the budget. -#}
+    with data), for pacing against the budget.
+    Web metrics come from one web analytics source, var campaign_analytics_source: GA4 and
+    Plausible measure the same site, so adding them would count every visit twice. -#}
+{%- set analytics_source = var('campaign_analytics_source') -%}
 with
 
 campaigns as (
@@ -20,12 +23,14 @@ posts as (
 web_sessions as (
 
     select * from {{ ref('int_web_sessions_unioned') }}
+    where analytics_source = '{{ analytics_source }}'
 
 ),
 
 social_sessions as (
 
     select * from {{ ref('int_web_sessions_classified') }}
+    where analytics_source = '{{ analytics_source }}'
 
 ),
 
@@ -95,6 +100,7 @@ joined as (
         campaigns.end_date,
         campaigns.currency,
         data_bounds.as_of_date,
+        '{{ analytics_source }}' as analytics_source,
         cast(campaigns.budget as {{ dbt.type_numeric() }}) as budget,
         {{ dbt.datediff('campaigns.start_date', 'campaigns.end_date', 'day') }} + 1 as duration_days,
         case
@@ -134,6 +140,7 @@ final as (
         budget,
         currency,
         as_of_date,
+        analytics_source,
         cast(posts_published as {{ dbt.type_bigint() }}) as posts_published,
         cast(post_engagements as {{ dbt.type_bigint() }}) as post_engagements,
         cast(post_views as {{ dbt.type_bigint() }}) as post_views,

@@ -1,6 +1,8 @@
 {#- Incremental: each run replaces the last `post_metrics_lookback_days` days (platforms restate
-    recent days). The increases are computed over the whole history upstream, so incremental
-    runs and a full refresh give the same rows (tests/assert_post_metrics_daily_matches_full_refresh.sql). -#}
+    recent days), and loads the whole history of a platform the table does not hold yet (a platform
+    just added), so adding a platform needs no --full-refresh. The increases are computed over the
+    whole history upstream, so incremental runs and a full refresh give the same rows
+    (tests/assert_post_metrics_daily_matches_full_refresh.sql). -#}
 {{
     config(
         materialized='incremental',
@@ -17,6 +19,15 @@ post_metrics as (
     select * from {{ ref('int_post_metrics_daily_differenced') }}
 
 ),
+
+{% if is_incremental() %}
+    loaded_platforms as (
+
+        select distinct platform as loaded_platform
+        from {{ this }}
+
+    ),
+{% endif %}
 
 final as (
 
@@ -49,6 +60,7 @@ final as (
                 select {{ add_days(-(var('post_metrics_lookback_days') | int), 'max(metric_date)') }}
                 from {{ this }}
             )
+            or platform not in (select loaded_platforms.loaded_platform from loaded_platforms)
     {% endif %}
 
 )

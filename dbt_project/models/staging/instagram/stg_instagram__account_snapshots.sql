@@ -1,5 +1,5 @@
-{#- History model: one followers snapshot per daily batch. Which day a snapshot stands for
-    depends on the account's timezone, so that is decided in intermediate. -#}
+{#- History model: one followers snapshot per batch. A snapshot batch's interval_start is the day
+    it stands for (followers at the end of that day); intermediate uses it as the KPI day. -#}
 with
 
 source as (

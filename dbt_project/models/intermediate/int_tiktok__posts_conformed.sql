@@ -1,0 +1,49 @@
+{#- TikTok videos conformed to the post contract of int_posts_unioned, with their latest lifetime
+    counters. TikTok videos carry no links, so utm_campaign is null. TikTok post engagements =
+    likes + comments + shares. -#}
+{%- set account_timezone = "coalesce(accounts.timezone, 'UTC')" -%}
+with
+
+videos as (
+
+    select * from {{ ref('stg_tiktok__videos') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'tiktok'
+
+),
+
+final as (
+
+    select
+        'tiktok' as platform,
+        videos.account_id,
+        videos.video_id as post_id,
+        videos.published_at,
+        'video' as post_format,
+        videos.permalink,
+        videos.title as caption,
+        cast(null as {{ dbt.type_string() }}) as utm_campaign,
+        {{ to_local_date('videos.published_at', account_timezone) }} as published_date,
+        cast(videos.likes as {{ dbt.type_bigint() }}) as likes,
+        cast(videos.comments as {{ dbt.type_bigint() }}) as comments,
+        cast(videos.shares as {{ dbt.type_bigint() }}) as shares,
+        cast(null as {{ dbt.type_bigint() }}) as saves,
+        cast(
+            coalesce(videos.likes, 0) + coalesce(videos.comments, 0) + coalesce(videos.shares, 0)
+            as {{ dbt.type_bigint() }}
+        ) as engagements,
+        cast(videos.views as {{ dbt.type_bigint() }}) as views,
+        cast(null as {{ dbt.type_bigint() }}) as reach
+
+    from videos
+    left join accounts
+        on videos.account_id = accounts.account_id
+
+)
+
+select * from final

@@ -1,0 +1,71 @@
+{#- One row per comment and one per reply nested in it (`replies.data`), from the latest
+    extraction of the top-level comment: a later batch of the same media holds the newer replies. -#}
+with
+
+source as (
+
+    select * from {{ source('instagram', 'comments') }}
+
+),
+
+latest_comments as (
+
+    select
+        account_id,
+        extracted_at,
+        record,
+        row_number() over (
+            partition by account_id, {{ json_text('record', ['id']) }}
+            order by extracted_at desc, record_index desc
+        ) as row_rank
+
+    from source
+
+),
+
+comments as (
+
+    select
+        {{ json_text('record', ['id']) }} as comment_id,
+        cast(null as {{ dbt.type_string() }}) as parent_comment_id,
+        {{ json_text('record', ['_parent_id']) }} as media_id,
+        account_id,
+        {{ json_text('record', ['username']) }} as username,
+        {{ json_text('record', ['text']) }} as comment_text,
+        cast({{ json_text('record', ['timestamp']) }} as timestamp with time zone) as commented_at,
+        false as is_reply,
+        extracted_at
+
+    from latest_comments
+    where row_rank = 1
+
+),
+
+replies as (
+
+    select
+        {{ json_text('reply.value', ['id']) }} as comment_id,
+        {{ json_text('latest_comments.record', ['id']) }} as parent_comment_id,
+        {{ json_text('latest_comments.record', ['_parent_id']) }} as media_id,
+        latest_comments.account_id,
+        {{ json_text('reply.value', ['username']) }} as username,
+        {{ json_text('reply.value', ['text']) }} as comment_text,
+        cast({{ json_text('reply.value', ['timestamp']) }} as timestamp with time zone) as commented_at,
+        true as is_reply,
+        latest_comments.extracted_at
+
+    from latest_comments
+    cross join {{ json_unnest('latest_comments.record', ['replies', 'data'], 'reply') }}
+    where latest_comments.row_rank = 1
+
+),
+
+final as (
+
+    select * from comments
+    union all
+    select * from replies
+
+)
+
+select * from final

@@ -1,0 +1,42 @@
+{#- History model: one follower total (`firstDegreeSize`) per batch; its interval_start is the day
+    it stands for. -#}
+with
+
+source as (
+
+    select * from {{ source('linkedin', 'network_size') }}
+
+),
+
+renamed as (
+
+    select
+        batch_id,
+        account_id,
+        interval_start as batch_interval_start,
+        extracted_at,
+        {{ dbt.safe_cast(json_text('record', ['firstDegreeSize']), dbt.type_bigint()) }} as followers,
+        row_number() over (
+            partition by account_id, interval_start
+            order by extracted_at desc, record_index desc
+        ) as row_rank
+
+    from source
+
+),
+
+final as (
+
+    select
+        batch_id,
+        account_id,
+        batch_interval_start,
+        extracted_at,
+        followers
+
+    from renamed
+    where row_rank = 1
+
+)
+
+select * from final
