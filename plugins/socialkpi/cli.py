@@ -178,6 +178,11 @@ def cmd_run(args) -> int:
     print(f"\nWarehouse: {masked(current_url())}")
     print('  psql:                          psql "$(.venv/bin/socialkpi warehouse url)"')
     print("  BI tool (read-only on marts):  .venv/bin/socialkpi warehouse url --bi")
+    from socialkpi.quality.gate import DATA_DOCS_DIR
+
+    index = DATA_DOCS_DIR / "index.html"
+    if index.exists():
+        print(f"Data docs (Great Expectations): {index.as_uri()}")
     print(f"Finished in {time.monotonic() - started:.0f}s.")
     return code
 
