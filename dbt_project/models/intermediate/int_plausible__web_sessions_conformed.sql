@@ -78,7 +78,9 @@ final as (
         cast(visits as {{ dbt.type_bigint() }}) as sessions,
         cast(null as {{ dbt.type_bigint() }}) as engaged_sessions,
         cast(goal_completions as {{ dbt.type_numeric() }}) as key_events,
-        cast(null as {{ dbt.type_numeric() }}) as revenue
+        cast(null as {{ dbt.type_numeric() }}) as revenue,
+        -- Plausible counts converting visitors, not sessions: unknown here
+        cast(null as {{ dbt.type_bigint() }}) as sessions_with_key_events
 
     from joined
 

@@ -66,6 +66,7 @@ final as (
         engaged_sessions,
         key_events,
         revenue,
+        sessions_with_key_events,
         coalesce(source_platform, 'other') as platform
 
     from classified

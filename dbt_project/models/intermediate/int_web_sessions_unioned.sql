@@ -3,7 +3,7 @@
     one to one (renamed here); Plausible is conformed in int_plausible__web_sessions_conformed. -#}
 {%- set web_session_columns = [
     'analytics_source', 'account_id', 'traffic_date', 'session_source', 'session_medium', 'campaign',
-    'landing_page', 'sessions', 'engaged_sessions', 'key_events', 'revenue',
+    'landing_page', 'sessions', 'engaged_sessions', 'key_events', 'revenue', 'sessions_with_key_events',
 ] | join(', ') -%}
 with
 
@@ -26,7 +26,9 @@ ga4 as (
         sessions,
         engaged_sessions,
         key_events,
-        revenue
+        revenue,
+        -- GA4 reports the share of sessions with a key event; the count is that share of sessions
+        cast(round(session_key_event_rate * sessions) as {{ dbt.type_bigint() }}) as sessions_with_key_events
 
     from ga4_traffic
 

@@ -23,7 +23,7 @@ from socialkpi.streams import Field, Stream
 SUITES_DIR = EXPECTATIONS_DIR / "suites"
 NON_NEGATIVE_INTEGER = r"^[0-9]+$"
 INTEGER = r"^-?[0-9]+$"
-NON_NEGATIVE_NUMBER = r"^[0-9]+(\.[0-9]+)?$"
+NON_NEGATIVE_NUMBER = r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$"  # GA4 may send 1.2e-05
 ISO_TIMESTAMP = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T"
 
 

@@ -35,6 +35,9 @@ METRICS = {
     "totalUsers": ("TYPE_INTEGER", lambda row: row.total_users),
     "totalRevenue": ("TYPE_CURRENCY", lambda row: row.revenue_cents),
 }
+# Rates are not summable: name -> (numerator metric, denominator metric), divided after aggregation.
+# Every simulated key event happens in its own session, so sessions with a key event = keyEvents.
+RATE_METRICS = {"sessionKeyEventRate": ("keyEvents", "sessions")}
 RELATIVE_DATE = re.compile(r"^(\d+)daysAgo$")
 
 
@@ -44,7 +47,9 @@ def google_error(code: int, status: str, message: str, **extra: Any) -> Response
     return json_response({"error": error}, status=code)
 
 
-def format_metric(name: str, value: int) -> str:
+def format_metric(name: str, value: float) -> str:
+    if name in RATE_METRICS:
+        return f"{value:.12f}".rstrip("0").rstrip(".") if value else "0"
     if name == "totalRevenue":
         text = f"{value / 100:.2f}".rstrip("0").rstrip(".")
         return text or "0"
@@ -133,7 +138,7 @@ class GoogleAnalytics(Platform):
             if name not in DIMENSIONS and name != "dateRange":
                 raise _invalid_field(name, "dimension")
         for name in metric_names:
-            if name not in METRICS or name in faults.retired_metrics:
+            if (name not in METRICS and name not in RATE_METRICS) or name in faults.retired_metrics:
                 raise _invalid_field(name, "metric")
         if not metric_names and not dimension_names:
             raise ApiError(
@@ -144,7 +149,8 @@ class GoogleAnalytics(Platform):
         offset = _bounded_int(body.get("offset"), 0, "offset", None)
 
         traffic = self._traffic_for(request, property_id)
-        aggregated: dict[tuple[str, ...], list[int]] = {}
+        aggregated: dict[tuple[str, ...], list[float]] = {}
+        rate_parts: dict[tuple[str, ...], dict[str, int]] = {}
         for range_name, start, end in ranges:
             for day in days_between(start, end + timedelta(days=1)):
                 if faults.is_empty_day(day.isoformat()):
@@ -155,15 +161,28 @@ class GoogleAnalytics(Platform):
                         for name in dimension_names
                     )
                     totals = aggregated.setdefault(key, [0] * len(metric_names))
+                    parts = rate_parts.setdefault(key, {})
                     for index, name in enumerate(metric_names):
-                        totals[index] += METRICS[name][1](row)
+                        if name in RATE_METRICS:
+                            for part in RATE_METRICS[name]:
+                                parts[part] = parts.get(part, 0) + METRICS[part][1](row)
+                        else:
+                            totals[index] += METRICS[name][1](row)
+        for key, totals in aggregated.items():
+            for index, name in enumerate(metric_names):
+                if name in RATE_METRICS:
+                    numerator, denominator = (rate_parts[key].get(part, 0) for part in RATE_METRICS[name])
+                    totals[index] = numerator / denominator if denominator else 0
         rows = [(key, values) for key, values in aggregated.items() if any(values) or not values]
         rows = self._ordered(rows, body.get("orderBys"), dimension_names, metric_names)
 
         page = slice_page(rows, offset, limit, faults)
         response: dict[str, Any] = {
             "dimensionHeaders": [{"name": name} for name in dimension_names],
-            "metricHeaders": [{"name": name, "type": METRICS[name][0]} for name in metric_names],
+            "metricHeaders": [
+                {"name": name, "type": "TYPE_FLOAT" if name in RATE_METRICS else METRICS[name][0]}
+                for name in metric_names
+            ],
         }
         rendered = [
             self._render_row(request, key, values, dimension_names, metric_names, ranges)

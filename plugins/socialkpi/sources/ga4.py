@@ -9,7 +9,9 @@ from socialkpi.sources.base import Source
 from socialkpi.streams import Field, OffsetLimit, Request, Stream
 
 DIMENSIONS = ["date", "sessionSource", "sessionMedium", "sessionCampaignName", "landingPage"]
-METRICS = ["sessions", "engagedSessions", "keyEvents", "totalRevenue"]
+# sessionKeyEventRate = sessions with a key event / sessions: with sessions it gives the sessions that
+# converted, which keyEvents (a count of events, several per session possible) does not.
+METRICS = ["sessions", "engagedSessions", "keyEvents", "totalRevenue", "sessionKeyEventRate"]
 PAGE_SIZE = 10_000
 
 
@@ -84,6 +86,7 @@ traffic_daily = Stream(
         Field("engagedSessions", "count"),
         Field("keyEvents", "count"),
         Field("totalRevenue", "number"),
+        Field("sessionKeyEventRate", "number", required=False),
     ),
 )
 

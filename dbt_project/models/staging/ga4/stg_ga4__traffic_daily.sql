@@ -21,6 +21,8 @@ renamed as (
         {{ dbt.safe_cast(json_text('record', ['engagedSessions']), dbt.type_bigint()) }} as engaged_sessions,
         {{ dbt.safe_cast(json_text('record', ['keyEvents']), dbt.type_numeric()) }} as key_events,
         {{ dbt.safe_cast(json_text('record', ['totalRevenue']), dbt.type_numeric()) }} as revenue,
+        {{ dbt.safe_cast(json_text('record', ['sessionKeyEventRate']), dbt.type_numeric()) }}
+            as session_key_event_rate,
         extracted_at,
         record_index
 
@@ -56,6 +58,7 @@ final as (
         engaged_sessions,
         key_events,
         revenue,
+        session_key_event_rate,
         extracted_at
 
     from deduplicated
