@@ -91,6 +91,15 @@ def retry_after(response: requests.Response) -> float | None:
         return None
 
 
+def json_object(response: requests.Response) -> dict | None:
+    """The response body when it is a JSON object (every platform's error envelope is one), else None."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
 def _short_body(response: requests.Response, limit: int = 300) -> str:
     text = response.text.strip().replace("\n", " ")
     return text[:limit]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from socialkpi.http import Verdict, default_policy
+from socialkpi.http import Verdict, default_policy, json_object
 from socialkpi.sources.base import Source
 from socialkpi.streams import Field, OffsetLimit, Request, Stream
 
@@ -39,10 +39,10 @@ def ga4_policy(response: requests.Response) -> Verdict:
     """Google errors: `{"error": {"code", "status", "message", "details"}}`."""
     if response.status_code < 400:
         return Verdict.ok()
-    try:
-        error = response.json().get("error") or {}
-    except (ValueError, AttributeError):
+    body = json_object(response)
+    if body is None:
         return default_policy(response)
+    error = body.get("error") or {}
     status = error.get("status", "")
     message = str(error.get("message", ""))[:200]
     if response.status_code == 401 or status == "UNAUTHENTICATED":

@@ -12,7 +12,7 @@ import re
 
 import requests
 
-from socialkpi.http import Verdict, default_policy, retry_after
+from socialkpi.http import Verdict, default_policy, json_object, retry_after
 from socialkpi.sources.base import Source
 from socialkpi.streams import Field, OffsetLimit, Request, Stream
 
@@ -40,10 +40,10 @@ def plausible_policy(response: requests.Response) -> Verdict:
     status = response.status_code
     if status < 400:
         return Verdict.ok()
-    try:
-        message = str(response.json().get("error", ""))[:250]
-    except (ValueError, AttributeError):
+    body = json_object(response)
+    if body is None:
         return default_policy(response)
+    message = str(body.get("error", ""))[:250]
     if status == 401:
         return Verdict("auth", message=f"{message} (a Stats API key with access to the site)")
     if status == 429:

@@ -11,7 +11,7 @@ import time
 
 import requests
 
-from socialkpi.http import Verdict, default_policy
+from socialkpi.http import Verdict, default_policy, json_object
 from socialkpi.sources.base import Source
 from socialkpi.streams import Field, Request, Stream, TokenParam
 
@@ -32,14 +32,6 @@ FIELD_LIST_PARAMETERS = ("tweet.fields", "user.fields")
 RECENT_DAYS = 28
 
 
-def _body(response: requests.Response) -> dict:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
 def reset_wait(response: requests.Response, now: float | None = None) -> float:
     """Seconds until `x-rate-limit-reset` (unix seconds), at least 1; the client bounds it."""
     try:
@@ -52,7 +44,7 @@ def reset_wait(response: requests.Response, now: float | None = None) -> float:
 def x_policy(response: requests.Response) -> Verdict:
     """X answers RFC 7807 problems (`{"title", "detail", "type", "status"}`, `errors[]`)."""
     status = response.status_code
-    body = _body(response)
+    body = json_object(response) or {}
     if status < 400:
         if body.get("errors") and "data" not in body and "meta" not in body:
             # A lookup of an unknown or suspended user is a 200 that holds only `errors`.

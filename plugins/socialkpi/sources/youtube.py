@@ -13,7 +13,7 @@ import re
 
 import requests
 
-from socialkpi.http import Verdict, default_policy
+from socialkpi.http import Verdict, default_policy, json_object
 from socialkpi.sources.base import Api, Source
 from socialkpi.streams import Field, OffsetLimit, Request, Stream, TokenParam
 
@@ -37,10 +37,10 @@ def youtube_policy(response: requests.Response) -> Verdict:
     status = response.status_code
     if status < 400:
         return Verdict.ok()
-    try:
-        error = response.json().get("error") or {}
-    except (ValueError, AttributeError):
+    body = json_object(response)
+    if body is None:
         return default_policy(response)
+    error = body.get("error") or {}
     reasons = {str(item.get("reason")) for item in error.get("errors", []) if isinstance(item, dict)}
     message = re.sub(r"<[^>]+>", "", str(error.get("message", "")))[:200]
     if status == 401:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from socialkpi.http import Verdict, default_policy
+from socialkpi.http import Verdict, default_policy, json_object
 
 THROTTLE_CODES = {4, 17, 32, 613} | set(range(80001, 80015))
 AUTH_CODES = {190, 102}
@@ -23,10 +23,10 @@ _METRIC_INDEX = re.compile(r"metric\[(\d+)\]")
 def graph_policy(response: requests.Response) -> Verdict:
     if response.status_code < 400:
         return Verdict.ok()
-    try:
-        error = response.json().get("error") or {}
-    except (ValueError, AttributeError):
+    body = json_object(response)
+    if body is None:
         return default_policy(response)
+    error = body.get("error") or {}
     code = error.get("code")
     subcode = error.get("error_subcode")
     message = str(error.get("message", ""))[:200]
