@@ -23,6 +23,11 @@ os.environ["SOCIALKPI_STATE_DIR"] = str(STATE_DIR)
 os.environ["SOCIALKPI_CONFIG"] = str(TESTS_DIR / "fixtures" / "socialkpi.test.yml")
 os.environ["SOCIALKPI_WAREHOUSE_PORT"] = str(free_port())
 os.environ["GX_ANALYTICS_ENABLED"] = "False"
+# Subprocesses (`python -m socialkpi.cli`, dbt, Airflow) import this tree's package, not whichever
+# checkout the virtualenv's editable install points at.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [str(TESTS_DIR.parent / "plugins"), os.environ.get("PYTHONPATH")])
+)
 os.environ["AIRFLOW_HOME"] = str(STATE_DIR / "airflow")
 os.environ.pop("SOCIALKPI_WAREHOUSE_URL", None)
 for variable in [v for v in os.environ if v.startswith("AIRFLOW_CONN_SOCIALKPI_")]:
