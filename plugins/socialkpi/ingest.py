@@ -1,8 +1,13 @@
-"""What one ingest task does for one account: extract each stream for each day, land, gate.
+"""What one ingest task does for one account: extract each stream once for a range of days, land,
+guard, gate.
 
-The DAG maps this over every configured (source, account). Each (stream, day) is its own batch
-and its own transaction, so a failure in one never undoes another. The task fails at the end,
-after every stream had its chance, naming each quarantined batch and its failed expectations.
+The DAG maps this over every configured (source, account). Each stream of the account is one batch
+for the whole range (a daily run is a range of one day and its lookback) and its own transaction,
+so a failure in one never undoes another. Every attempt is in `audit.loads`: a published or
+quarantined batch, or an extraction that failed (`extract_failed`, with its reason). The task fails
+at the end, after every stream had its chance, naming each batch that was not published.
+
+Requests: each API is asked once for what it can give at once (see `MINIMUM_REQUESTS`).
 """
 
 from __future__ import annotations
@@ -16,30 +21,62 @@ import psycopg
 from socialkpi import connections, load
 from socialkpi.config import Account, SourceConfig, load_config
 from socialkpi.errors import ConfigError, CredentialsError, QuotaExhausted, SourceError, ValidationFailed
+from socialkpi.extract import extract_stream
 from socialkpi.http import SourceClient
 from socialkpi.quality.gate import validate_batch
 from socialkpi.sources import SOURCES
-from socialkpi.streams import Stream, StreamResult, Window, extract_stream
+from socialkpi.streams import Stream, StreamResult, Window
 from socialkpi.warehouse import current_url
 
 log = logging.getLogger(__name__)
+
+# The fewest requests each API allows for one account over a range of N days, with P posts
+# published in the range and the 28 days before it (C of them with comments), a page size of L:
+# what `benchmarks/` compares the simulator's count with (pages of long lists add to these).
+MINIMUM_REQUESTS = {
+    # account 1 + follower_count ceil(N/30) + total_value 2 per Pacific day (Graph has no
+    # multi-day total_value by day; the follow_type breakdown needs its own call)
+    # + media ceil(P/100) + media insights P + comments C.
+    "instagram": "1 + ceil(N/30) + 2N + ceil(P/100) + P + C",
+    # page 1 + page insights ceil(N/30) + posts ceil(P/100) + post insights P + comments C.
+    "facebook": "1 + ceil(N/30) + ceil(P/100) + P + C",
+    # user 1 + posts ceil(P/100) + mentions (one paged list for the range).
+    "x": "1 + ceil(P/100) + 1",
+    # network size 1 + follower and share statistics 1 each for the range + posts ceil(P/50)
+    # + post statistics P.
+    "linkedin": "1 + 2 + ceil(P/50) + P",
+    # channel 1 + uploads ceil(P/50) + videos ceil(P/50) + channel_daily 1 for the range
+    # + video_daily N (a top-videos report has no day dimension).
+    "youtube": "1 + 2 ceil(P/50) + 1 + N",
+    # user 1 + videos ceil(P/20).
+    "tiktok": "1 + ceil(P/20)",
+    # one paged report for the range.
+    "ga4": "1",
+    # traffic 1 + goals 1 for the range.
+    "plausible": "2",
+}
 
 
 @dataclass
 class BatchReport:
     stream: str
-    day: str
+    day: str  # the first day of the batch's range
     status: str
     rows: int = 0
     batch_id: str | None = None
     unavailable_metrics: list[str] = field(default_factory=list)
     detail: str = ""
+    last_day: str = ""
+    reason: str | None = None
+    requests: int = 0
 
 
 @dataclass
 class AccountReport:
     source: str
     account_id: str
+    first_day: str = ""
+    last_day: str = ""
     batches: list[BatchReport] = field(default_factory=list)
     requests: int = 0
 
@@ -69,10 +106,16 @@ def days_to_extract(day: date, lookback_days: int, lag_days: int = 0) -> list[da
 def ingest_account(
     source: str,
     account_id: str,
-    day: date,
+    first_day: date,
+    last_day: date | None = None,
     lookback_days: int | None = None,
     dag_run_id: str | None = None,
 ) -> dict:
+    """Extract, land, guard and gate every stream of one account for days first_day..last_day
+    (inclusive; last_day defaults to first_day), the lookback extending first_day backwards."""
+    last_day = first_day if last_day is None else last_day
+    if last_day < first_day:
+        raise ConfigError(f"range {first_day}..{last_day}: the end is before the start; swap them")
     config = load_config()
     if source not in config.sources:
         raise ConfigError(f"{config.path}: source {source!r} is not configured; add it under `sources:`")
@@ -90,36 +133,61 @@ def ingest_account(
         headers={**definition.headers, **endpoint.headers},
         base_urls=endpoint.base_urls,
     )
-    report = AccountReport(source=source, account_id=account_id)
+    report = AccountReport(source, account_id, first_day.isoformat(), last_day.isoformat())
     url = current_url()
-    snapshots = [s for s in definition.streams if s.kind == "snapshot"]
-    daily = [s for s in definition.streams if s.kind != "snapshot"]
+    run = _Run(
+        account, first_day - timedelta(days=lookback), last_day, definition.lag_days, snapshot_day(account)
+    )
     try:
         with psycopg.connect(url, autocommit=True) as conn:
-            # A current total is a snapshot of now, whatever interval the run is for: it lands as
-            # the day it stands for, so a backfill never overwrites the history of earlier days.
-            window = Window(account_id=account.id, day=snapshot_day(account), timezone=account.timezone)
-            snapshot_results: dict[str, StreamResult] = {}
-            quota_left = _ingest_window(
-                client, snapshots, window, conn, url, report, dag_run_id, snapshot_results
-            )
-            for extract_day in days_to_extract(day, lookback, definition.lag_days) if quota_left else []:
-                window = Window(account_id=account.id, day=extract_day, timezone=account.timezone)
-                # Daily streams may be children of a snapshot (YouTube's uploads playlist).
-                results = dict(snapshot_results)
-                if not _ingest_window(client, daily, window, conn, url, report, dag_run_id, results):
-                    break  # the quota is gone for today: the other days would fail the same way
+            run.pending = load.pending_days(conn, source, account.id)
+            results: dict[str, StreamResult] = {}
+            for stream in definition.streams:  # parents before their children
+                _ingest_stream(client, conn, url, stream, run, results, report, dag_run_id)
     finally:
         report.requests = client.request_count
         client.close()
-    problems = report.problems()
-    summary = asdict(report)
-    if problems:
-        lines = [f"{p.stream} {p.day}: {p.status} (batch {p.batch_id}) {p.detail}" for p in problems]
-        raise ValidationFailed(
-            f"{source} account {account_id}: {len(problems)} batch(es) not published: " + " | ".join(lines)
-        )
-    return summary
+    _raise_for_problems(report)
+    return asdict(report)
+
+
+@dataclass
+class _Run:
+    """What one run of an account covers, per kind of stream."""
+
+    account: Account
+    first_day: date  # with the lookback
+    last_day: date
+    lag_days: int
+    snapshot_day: date
+    pending: dict[str, list[date]] = field(default_factory=dict)
+
+    def window(self, stream: Stream) -> tuple[Window, load.BatchKey]:
+        """The window to extract and the batch's range."""
+        account, zone = self.account.id, self.account.timezone
+        if stream.kind == "snapshot":
+            window = Window(account, self.snapshot_day, zone)
+            return window, self._key(stream, self.snapshot_day, self.snapshot_day)
+        if stream.kind == "lifetime":
+            # The posts of the run's days and the `window_days_before` before them, as of now: a
+            # later daily run the same day reads a subset, never fewer of the recent posts.
+            last = max(self.last_day, self.snapshot_day)
+            window = Window(account, self.first_day, zone, last if last > self.first_day else None)
+            return window, self._key(stream, self.snapshot_day, self.snapshot_day)
+        lag = timedelta(days=self.lag_days)
+        first, last = self.first_day - lag, self.last_day - lag
+        missed = self.pending.get(stream.name, [])
+        if missed:
+            # Days an earlier run could not read (its quota ran out): read from the oldest on.
+            log.info(
+                "%s: reading %d day(s) an earlier run missed, from %s", stream.table, len(missed), missed[0]
+            )
+            first, last = min(first, missed[0]), max(last, missed[-1])
+        window = Window(account, first, zone, last if last > first else None)
+        return window, self._key(stream, first, last)
+
+    def _key(self, stream: Stream, first: date, last: date) -> load.BatchKey:
+        return load.BatchKey(stream.source, stream.name, self.account.id, first, last + timedelta(days=1))
 
 
 def snapshot_day(account: Account, now: datetime | None = None) -> date:
@@ -138,52 +206,83 @@ def _account(source: SourceConfig, account_id: str, path) -> Account:
     raise ConfigError(f"{path}: account {account_id} is not listed under `sources.{source.name}.accounts`")
 
 
-def _ingest_window(
-    client,
-    streams,
-    window: Window,
-    conn,
-    url,
-    report: AccountReport,
-    dag_run_id,
-    results: dict[str, StreamResult],
-) -> bool:
-    """Every stream of one window, collecting `results` for child streams; False when the
-    source's daily quota ran out."""
-    for stream in streams:
-        if stream.parent and stream.parent not in results:
-            report.batches.append(
-                BatchReport(stream.name, window.day.isoformat(), "skipped", detail=f"{stream.parent} failed")
-            )
-            continue
-        parent_records = results[stream.parent].records if stream.parent else None
-        try:
-            result = extract_stream(client, stream, window, parent_records)
-        except CredentialsError:
-            raise  # nothing else of this account can work; say which connection to renew
-        except QuotaExhausted as exc:
-            log.error("%s", exc)
-            report.batches.append(
-                BatchReport(stream.name, window.day.isoformat(), "quota_exhausted", detail=str(exc))
-            )
-            return False  # the quota is per project: every later call today would fail the same way
-        except SourceError as exc:
-            log.error("%s", exc)
-            report.batches.append(
-                BatchReport(stream.name, window.day.isoformat(), "extract_failed", detail=str(exc))
-            )
-            continue
-        results[stream.name] = result
-        report.batches.append(gate(conn, url, stream, window, result, dag_run_id))
-    return True
+def failure_reason(exc: Exception) -> str:
+    """A short name for why an extraction failed, for `audit.loads.reason` (the message keeps the
+    detail). The client's errors are one-line messages; these are the phrases it uses."""
+    if isinstance(exc, QuotaExhausted):
+        return "quota_exhausted"
+    if isinstance(exc, CredentialsError):
+        return "credentials"
+    text = str(exc).lower()
+    for phrase, reason in (
+        ("timed out", "timeout"),
+        ("timeout", "timeout"),
+        ("still failing after", "throttled"),
+        ("server error", "server_error"),
+        ("not json", "malformed_response"),
+        ("failed after retries", "connection"),
+    ):
+        if phrase in text:
+            return reason
+    return "source_error"
+
+
+def _ingest_stream(client, conn, url, stream: Stream, run: _Run, results, report: AccountReport, dag_run_id):
+    window, key = run.window(stream)
+    batch = BatchReport(stream.name, key.interval_start.isoformat(), "", last_day=key.last_day.isoformat())
+    before = client.request_count
+
+    def failed(reason: str, message: str, pending=()) -> None:
+        load.record_extract_failed(conn, key, reason, message, pending, dag_run_id, stream.kind)
+        batch.status, batch.reason, batch.detail = "extract_failed", reason, message
+        batch.requests = client.request_count - before
+        report.batches.append(batch)
+        log.error("%s: extraction failed (%s): %s", key.describe(), reason, message)
+
+    if stream.parent and stream.parent not in results:
+        failed("parent_failed", f"not extracted: its parent stream {stream.parent} has no batch")
+        return
+    parent_records = results[stream.parent].records if stream.parent else None
+    # Only daily streams can read a past day again; a missed snapshot is gone.
+    days_left = key.days if stream.kind == "daily" else []
+    try:
+        result = extract_stream(client, stream, window, parent_records)
+    except CredentialsError as exc:
+        failed("credentials", str(exc))
+        raise  # nothing else of this account can work; say which connection to renew
+    except QuotaExhausted as exc:
+        partial: StreamResult | None = getattr(exc, "partial", None)
+        if partial is None or not partial.missing_days:
+            failed("quota_exhausted", str(exc), days_left)
+            return
+        # The days read in full are a batch of their own; the rest wait for the next run.
+        missing = partial.missing_days
+        done_key = load.BatchKey(key.source, key.stream, key.account_id, key.interval_start, missing[0])
+        rest_key = load.BatchKey(key.source, key.stream, key.account_id, missing[0], key.interval_end)
+        results[stream.name] = partial
+        done = Window(window.account_id, window.day, window.timezone, missing[0] - timedelta(days=1))
+        report.batches.append(gate(conn, url, stream, done, partial, dag_run_id, done_key))
+        key = rest_key
+        batch = BatchReport(
+            stream.name, key.interval_start.isoformat(), "", last_day=key.last_day.isoformat()
+        )
+        failed("quota_exhausted", f"{exc} ({len(missing)} day(s) left for the next run)", missing)
+        return
+    except SourceError as exc:
+        failed(failure_reason(exc), str(exc))
+        return
+    results[stream.name] = result
+    outcome = gate(conn, url, stream, window, result, dag_run_id, key)
+    outcome.requests = result.requests_made
+    report.batches.append(outcome)
 
 
 def gate(
-    conn, url: str, stream: Stream, window: Window, result: StreamResult, dag_run_id=None
+    conn, url: str, stream: Stream, window: Window, result: StreamResult, dag_run_id=None, key=None
 ) -> BatchReport:
-    """Land one batch, validate it, publish or quarantine it."""
-    key = load.BatchKey(
-        stream.source, stream.name, window.account_id, window.day, window.day + timedelta(days=1)
+    """Land one batch, guard and validate it, publish or quarantine it."""
+    key = key or load.BatchKey(
+        stream.source, stream.name, window.account_id, window.day, window.last + timedelta(days=1)
     )
     batch_id, rows = load.land(
         conn,
@@ -193,6 +292,9 @@ def gate(
         result.unavailable_metrics,
         dag_run_id=dag_run_id,
         stream_kind=stream.kind,
+        days=result.days,
+        message="; ".join(result.notes) or None,
+        window=(window.day, window.last + timedelta(days=1)),
     )
     if result.unavailable_metrics:
         log.warning(
@@ -200,25 +302,63 @@ def gate(
             key.describe(),
             ", ".join(result.unavailable_metrics),
         )
+    report = BatchReport(
+        stream.name,
+        key.interval_start.isoformat(),
+        "quarantined",
+        rows=rows,
+        batch_id=str(batch_id),
+        unavailable_metrics=list(result.unavailable_metrics),
+        last_day=key.last_day.isoformat(),
+    )
+    refused = load.guard(conn, batch_id, empty_ok=stream.empty_ok, max_shrink=stream.max_shrink)
+    if refused is not None:
+        # Valid records or not, publishing would lose published data: a person decides.
+        load.quarantine(conn, batch_id, [f"{refused.reason}: {refused.detail}"], None, reason=refused.reason)
+        report.reason, report.detail = refused.reason, refused.detail
+        log.error(
+            "%s: quarantined batch %s: %s: %s", key.describe(), batch_id, refused.reason, refused.detail
+        )
+        return report
     try:
         outcome = validate_batch(url, conn, stream, window, batch_id)
     except Exception as exc:
         # The batch stays in landing, recorded as failed: nothing is lost, nothing is published.
         load.mark_failed(conn, batch_id, f"validation could not run: {exc}")
         raise
-    report = BatchReport(
-        stream.name,
-        window.day.isoformat(),
-        "published" if outcome.success else "quarantined",
-        rows=rows,
-        batch_id=str(batch_id),
-        unavailable_metrics=list(result.unavailable_metrics),
-    )
     if outcome.success:
         load.publish(conn, batch_id, outcome.result, data_docs_url=outcome.data_docs_url)
+        report.status = "published"
         log.info("%s: %d rows published (batch %s)", key.describe(), rows, batch_id)
     else:
         load.quarantine(conn, batch_id, outcome.failed, outcome.result, data_docs_url=outcome.data_docs_url)
-        report.detail = "; ".join(outcome.failed)
+        report.reason, report.detail = "failed_expectations", "; ".join(outcome.failed)
         log.error("%s: quarantined batch %s: %s", key.describe(), batch_id, report.detail)
     return report
+
+
+def _raise_for_problems(report: AccountReport) -> None:
+    """One error naming every batch that was not published. A quarantine needs a person
+    (ValidationFailed), an exhausted quota waits for tomorrow (QuotaExhausted); anything else
+    (5xx after the client's retries, timeouts) is worth a retry of the task (SourceError)."""
+    problems = report.problems()
+    if not problems:
+        return
+    lines = [
+        f"{p.stream} {p.day}..{p.last_day}: {p.status}"
+        + (f" ({p.reason})" if p.reason else "")
+        + (f" (batch {p.batch_id})" if p.batch_id else "")
+        + f" {p.detail}"
+        for p in problems
+    ]
+    message = (
+        f"{report.source} account {report.account_id}: {len(problems)} batch(es) not published: "
+        + " | ".join(lines)
+    )
+    statuses = {p.status for p in problems}
+    reasons = {p.reason for p in problems}
+    if "quarantined" in statuses:
+        raise ValidationFailed(message)
+    if reasons <= {"quota_exhausted", "parent_failed"}:
+        raise QuotaExhausted(message)
+    raise SourceError(message)

@@ -14,10 +14,9 @@ from psycopg import sql
 
 from socialkpi import load
 from socialkpi.errors import SocialKpiError
-from socialkpi.quality.gate import validate_batch
+from socialkpi.quality.gate import batch_window, validate_batch
 from socialkpi.report import table
 from socialkpi.sources import SOURCES
-from socialkpi.streams import Window
 from socialkpi.warehouse import current_url
 
 
@@ -75,7 +74,7 @@ def release(conn: psycopg.Connection, batch_id: str, force: bool = False) -> str
         "select timezone from raw.socialkpi__accounts where source = %s and account_id = %s",
         (key.source, key.account_id),
     ).fetchone()
-    window = Window(key.account_id, key.interval_start, timezone[0] if timezone else "UTC")
+    window = batch_window(conn, batch_id, timezone[0] if timezone else "UTC")
     outcome = validate_batch(current_url(), conn, stream, window, batch_id, schema="quarantine")
     if not outcome.success:
         load.record_event(conn, batch_id, "release_refused", {"failed": outcome.failed})

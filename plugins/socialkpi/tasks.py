@@ -51,7 +51,8 @@ def ingest(target: dict, day: date, lookback_days: int | None, dag_run_id: str |
     return ingest_account(
         source=target["source"],
         account_id=target["account_id"],
-        day=day,
+        first_day=day,
+        last_day=day,
         lookback_days=lookback_days,
         dag_run_id=dag_run_id,
     )

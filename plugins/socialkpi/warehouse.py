@@ -27,6 +27,7 @@ import psycopg
 from psycopg import sql
 
 from socialkpi.errors import WarehouseError
+from socialkpi.load import AUDIT_DDL  # defined next to the code that writes the audit
 from socialkpi.paths import STATE_DIR
 
 SERVER_USER = "pgserver"
@@ -293,47 +294,6 @@ class EmbeddedWarehouse:
 
 # ---- schema bootstrap (embedded and external alike) ------------------------------------------
 WAREHOUSE_SCHEMAS = ("raw", "landing", "quarantine", "audit", "staging", "intermediate", "marts", "reference")
-
-AUDIT_DDL = """
-create table if not exists audit.loads (
-    batch_id uuid primary key,
-    source text not null,
-    stream text not null,
-    account_id text not null,
-    interval_start date not null,
-    interval_end date not null,
-    dag_run_id text,
-    started_at timestamptz not null default now(),
-    finished_at timestamptz,
-    status text not null check (status in ('landing', 'validating', 'published', 'quarantined',
-                                            'released', 'dropped', 'failed')),
-    row_count integer,
-    unavailable_metrics text[] not null default '{}',
-    failed_expectations jsonb not null default '[]',
-    validation_result jsonb,
-    data_docs_url text,
-    message text
-);
--- added after the first release: existing warehouses get it here
-alter table audit.loads add column if not exists stream_kind text not null default 'daily';
-create index if not exists loads_by_interval
-    on audit.loads (source, stream, account_id, interval_start);
-create table if not exists audit.events (
-    event_id bigint generated always as identity primary key,
-    occurred_at timestamptz not null default now(),
-    batch_id uuid,
-    kind text not null,
-    detail jsonb not null default '{}'
-);
-create table if not exists raw.socialkpi__accounts (
-    source text not null,
-    account_id text not null,
-    account_name text not null,
-    timezone text not null,
-    updated_at timestamptz not null default now(),
-    primary key (source, account_id)
-);
-"""
 
 
 def bootstrap_roles(superuser_url: str, creds: dict[str, str]) -> None:

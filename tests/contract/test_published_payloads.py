@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 from socialkpi.errors import CredentialsError, SourceError
+from socialkpi.extract import extract_stream
 from socialkpi.http import SourceClient
+from socialkpi.paging import NextUrl
 from socialkpi.sources import SOURCES
 from socialkpi.sources.ga4 import rows_by_header
-from socialkpi.streams import NextUrl, Request, Stream, Window, extract_stream
+from socialkpi.streams import Request, Stream, Window
 
 from tests.support.replay import ReplayServer, Reply
 

@@ -16,12 +16,13 @@ from urllib.parse import parse_qs, unquote
 
 import pytest
 from socialkpi.errors import CredentialsError, QuotaExhausted, SourceError
+from socialkpi.extract import extract_stream
 from socialkpi.http import SourceClient
 from socialkpi.sources import SOURCES
 from socialkpi.sources.plausible import results_by_query
 from socialkpi.sources.x import reset_wait
 from socialkpi.sources.youtube import report_rows
-from socialkpi.streams import Window, extract_stream
+from socialkpi.streams import Window
 
 from tests.support.replay import ReplayServer, Reply
 
@@ -60,7 +61,12 @@ def test_facebook_page_insights_land_one_record_per_metric_and_ignore_the_window
         server.script("/PAGE_ID/insights", Reply(body=body))
         result, client = run("facebook", "page_insights", server, window)
         query = parse_qs(server.requests[0]["query"])
-    assert result.records == body["data"]  # as sent; `paging.next` is the next window, not read
+    # One record per metric and day (the entry with one value), filed under the Pacific day
+    # before its end_time; `paging.next` is the next window, not read.
+    assert result.records == [
+        {**entry, "values": [value]} for entry in body["data"] for value in entry["values"]
+    ]
+    assert result.days == [date(2024, 3, 10), date(2024, 3, 11)] * len(body["data"])
     assert client.request_count == 1
     assert query["period"] == ["day"]
     assert query["since"] == [str(int(window.start.timestamp()))]

@@ -19,11 +19,12 @@ import pytest
 import yaml
 from socialkpi.config import load_config
 from socialkpi.errors import CredentialsError, QuotaExhausted, SocialKpiError, SourceError, ValidationFailed
+from socialkpi.extract import extract_stream
 from socialkpi.http import SourceClient
 from socialkpi.ingest import ingest_account, snapshot_day, targets
 from socialkpi.simulator import Faults
 from socialkpi.sources import SOURCES
-from socialkpi.streams import Stream, StreamResult, Window, extract_stream
+from socialkpi.streams import Stream, StreamResult, Window
 
 from tests.support.accounts import FB_OTHER_PAGE, FB_PAGE, FIRST_ACCOUNT, LI_ORG, PLAUSIBLE_SITE, YT_CHANNEL
 

@@ -3,22 +3,11 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from socialkpi.extract import extract_stream, fill, parse_timestamp
 from socialkpi.http import InvalidMetrics
 from socialkpi.ingest import days_to_extract
-from socialkpi.streams import (
-    BodyCursor,
-    NextUrl,
-    OffsetLimit,
-    Page,
-    Request,
-    Stream,
-    TokenParam,
-    Window,
-    dig,
-    extract_stream,
-    fill,
-    parse_timestamp,
-)
+from socialkpi.paging import BodyCursor, NextUrl, OffsetLimit, Page, TokenParam, dig
+from socialkpi.streams import Request, Stream, Window
 
 
 def test_window_is_the_local_day_in_the_accounts_timezone():

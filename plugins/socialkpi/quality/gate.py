@@ -1,9 +1,11 @@
 """The load gate: validate one landed batch with Great Expectations, inside PostgreSQL.
 
-One ephemeral GX context per process holds a PostgreSQL data source; each batch becomes a query
-asset over `landing.<table>` (or `quarantine.<table>` on release), validated by the stream's
-versioned suite through a checkpoint whose action writes the data docs under
-`.socialkpi/gx/data_docs/` (build output, git-ignored).
+Each batch (one stream of one account over a range of days) becomes a query asset over
+`landing.<table>` (or `quarantine.<table>` on release), validated once by the stream's versioned
+suite through a checkpoint whose action writes the data docs. The suite's parameters come from the
+batch's range: its days, the window its timestamps must lie in, its row bounds. A failing batch is
+quarantined alone; the context, outcome and docs helpers are shared with the mart checks
+(`context.py`).
 """
 
 from __future__ import annotations
@@ -12,73 +14,42 @@ import logging
 import os
 import re
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
-from functools import cache
+from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 from psycopg import sql
 
-from socialkpi.paths import STATE_DIR
+from socialkpi.quality.context import DATA_DOCS_DIR, SITE_NAME, Outcome, context, describe, docs_url
 from socialkpi.quality.suites import batch_query, column_name, load_suite
-from socialkpi.streams import Stream, Window
+from socialkpi.streams import PACIFIC, Stream, Window, midnight
 
 log = logging.getLogger(__name__)
 
-DATA_DOCS_DIR = STATE_DIR / "gx" / "data_docs"
-SITE_NAME = "socialkpi"
+__all__ = ["DATA_DOCS_DIR", "Outcome", "batch_window", "suite_parameters", "validate_batch"]
+
 # A follower total that moves more than this share from the previous published one needs a person
 # to look (`socialkpi quarantine release --force` is the flag that accepts it).
 DEFAULT_MAX_FOLLOWER_JUMP = float(os.environ.get("SOCIALKPI_MAX_FOLLOWER_JUMP", "0.5"))
 
 
-@dataclass
-class Outcome:
-    success: bool
-    failed: list[str] = field(default_factory=list)
-    result: dict | None = None
-    data_docs_url: str | None = None
-
-    def summary(self) -> str:
-        return "passed" if self.success else "failed: " + "; ".join(self.failed)
-
-
-@cache
-def _context(url: str):
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    DATA_DOCS_DIR.mkdir(parents=True, exist_ok=True)
-    context.add_data_docs_site(
-        site_name=SITE_NAME,
-        site_config={
-            "class_name": "SiteBuilder",
-            "store_backend": {
-                "class_name": "TupleFilesystemStoreBackend",
-                "base_directory": str(DATA_DOCS_DIR),
-            },
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        },
-    )
-    source = context.data_sources.add_postgres(
-        name="warehouse", connection_string=url.replace("postgresql://", "postgresql+psycopg2://", 1)
-    )
-    return context, source
-
-
 def suite_parameters(conn: psycopg.Connection, stream: Stream, window: Window, schema: str, batch_id) -> dict:
+    """The suite's parameters for a batch over `window`: `expected_rows` is per day for daily
+    streams (a range of n days may hold n times as many), per batch otherwise; timestamps may lie
+    anywhere from the window's first local or Pacific midnight (less the recent-post reach) to its
+    last (Meta's `end_time` of the last day is the Pacific midnight after it)."""
     low, high = stream.expected_rows
-    lower = window.start - timedelta(days=stream.window_days_before)
+    days = window.days
+    per = len(days) if stream.kind == "daily" else 1
+    lower = min(window.start, midnight(window.day, PACIFIC)) - timedelta(days=stream.window_days_before)
+    upper = max(window.end, midnight(window.last + timedelta(days=1), PACIFIC))
     parameters = {
-        "min_rows": low,
-        "max_rows": high,
+        "min_rows": low * per,
+        "max_rows": None if high is None else high * per,
         "window_start_epoch": lower.timestamp(),
-        "window_end_epoch": window.end.timestamp(),
-        "day_compact": [window.day.strftime("%Y%m%d")],
-        "day_iso": [window.day.isoformat()],
-        "utc_day_ms": [str(int(datetime.combine(window.day, time(), tzinfo=UTC).timestamp()) * 1000)],
+        "window_end_epoch": upper.timestamp(),
+        "day_compact": [day.strftime("%Y%m%d") for day in days],
+        "day_iso": [day.isoformat() for day in days],
+        "utc_day_ms": [str(int(midnight(day, UTC).timestamp()) * 1000) for day in days],
         # The account id itself, a URN ending in it (`urn:li:organization:<id>`), or a composite id
         # that starts with it (`<id>/insights/...`, Graph post ids `<id>_<post>`).
         "account_regex": f"^(urn:[^:]+:[^:]+:)?{re.escape(window.account_id)}([/_]|$)",
@@ -95,17 +66,32 @@ def suite_parameters(conn: psycopg.Connection, stream: Stream, window: Window, s
 
 
 def previous_total(conn: psycopg.Connection, stream: Stream, window: Window) -> int | None:
-    """The newest published value of `jump_field` for this account up to the batch's day (a rerun
-    of the same day compares with the value it is about to replace)."""
+    """The newest published value of `jump_field` for this account up to the batch's last day (a
+    rerun of the same day compares with the value it is about to replace)."""
     path = "{" + ",".join(stream.jump_field.split(".")) + "}"
     row = conn.execute(
         sql.SQL(
             "select (record #>> %s)::bigint from {} where account_id = %s and interval_start <= %s "
             "and record #>> %s ~ '^[0-9]+$' order by interval_start desc, extracted_at desc limit 1"
         ).format(sql.Identifier("raw", stream.table)),
-        (path, window.account_id, window.day, path),
+        (path, window.account_id, window.last, path),
     ).fetchone()
     return row[0] if row else None
+
+
+def batch_window(conn: psycopg.Connection, batch_id: uuid.UUID | str, timezone: str) -> Window:
+    """The window a landed batch was extracted for, as recorded in `audit.loads` (a recent-post
+    list reaches back before its snapshot day); the batch's range for batches from before that."""
+    row = conn.execute(
+        """select account_id, coalesce(window_start, interval_start), coalesce(window_end, interval_end)
+           from audit.loads where batch_id = %s""",
+        (batch_id,),
+    ).fetchone()
+    if row is None:
+        raise LookupError(f"no batch {batch_id} in audit.loads; list batches with `socialkpi loads`")
+    account_id, first, end = row
+    last: date = end - timedelta(days=1)
+    return Window(account_id, first, timezone, last if last > first else None)
 
 
 def validate_batch(
@@ -116,7 +102,7 @@ def validate_batch(
     batch_id: uuid.UUID | str,
     schema: str = "landing",
 ) -> Outcome:
-    """Validate one batch with its stream's suite through a checkpoint.
+    """Validate one batch (a whole range) with its stream's suite through one checkpoint.
 
     Most batches pass, so the first run asks GX for booleans only (about 3x faster than a
     summary). A failing batch is validated again with the full summary, which names the
@@ -169,19 +155,19 @@ def _run_checkpoint(
 ) -> Outcome:
     import great_expectations as gx
 
-    context, source = _context(url)
+    gx_context, source = context(url)
     name = f"{stream.table}__{batch_id}"
     asset = source.add_query_asset(name=name, query=batch_query(stream, schema, str(batch_id)))
     batch_definition = asset.add_batch_definition_whole_table("batch")
-    suite = _suite(context, stream, frozenset(excused))
+    suite = _suite(gx_context, stream, frozenset(excused))
     # Per-batch objects are new names: `add` skips the compare-with-stored work of add_or_update.
-    definition = context.validation_definitions.add(
+    definition = gx_context.validation_definitions.add(
         gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
     )
     actions = (
         [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE_NAME])] if detailed else []
     )
-    checkpoint = context.checkpoints.add(
+    checkpoint = gx_context.checkpoints.add(
         gx.Checkpoint(
             name=name,
             validation_definitions=[definition],
@@ -196,36 +182,13 @@ def _run_checkpoint(
         )
     finally:
         # Per-batch objects live only in this process's memory; drop them so it does not grow.
-        context.checkpoints.delete(name)
-        context.validation_definitions.delete(name)
+        gx_context.checkpoints.delete(name)
+        gx_context.validation_definitions.delete(name)
         source.delete_asset(name)
     result = next(iter(run.run_results.values()))
     return Outcome(
         success=bool(result.success),
-        failed=[_describe(r) for r in result.results if not r.success],
+        failed=[describe(r) for r in result.results if not r.success],
         result=result.to_json_dict(),
-        data_docs_url=_docs_url(run) if detailed else None,
+        data_docs_url=docs_url(run) if detailed else None,
     )
-
-
-def _describe(result) -> str:
-    config = result.expectation_config
-    column = config.kwargs.get("column")
-    detail = result.result or {}
-    unexpected = detail.get("partial_unexpected_list") or detail.get("observed_value")
-    where = f"({column})" if column else ""
-    return (
-        f"{config.type}{where}: {str(unexpected)[:120]}"
-        if unexpected is not None
-        else f"{config.type}{where}"
-    )
-
-
-def _docs_url(run) -> str | None:
-    for validation_result in run.run_results.values():
-        actions = validation_result.get("actions_results", {}) if isinstance(validation_result, dict) else {}
-        for site in (actions.get("data_docs") or {}).values():
-            if isinstance(site, str):
-                return site
-    index = DATA_DOCS_DIR / "index.html"
-    return index.as_uri() if index.exists() else None

@@ -14,7 +14,10 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from socialkpi.quality.gate import SITE_NAME, Outcome, _context, _describe, _docs_url
+from socialkpi.quality.context import SITE_NAME, Outcome
+from socialkpi.quality.context import context as _context
+from socialkpi.quality.context import describe as _describe
+from socialkpi.quality.context import docs_url as _docs_url
 from socialkpi.quality.suites import SUITES_DIR
 
 MART_SUITES_FILE = SUITES_DIR / "marts.json"

@@ -64,7 +64,11 @@ def batch_query(stream: Stream, schema: str, batch_id: str) -> str:
             columns.append(
                 sql.SQL("{} as {}").format(epoch, sql.Identifier(column_name(field.path) + "__epoch"))
             )
-    key_parts = [sql.SQL("coalesce({} #>> {}, '')").format(record, _json_path(p)) for p in stream.primary_key]
+    # A range batch holds one record per key and day: the row's day is part of its identity.
+    key_parts = [sql.SQL("interval_start::text")]
+    key_parts += [
+        sql.SQL("coalesce({} #>> {}, '')").format(record, _json_path(p)) for p in stream.primary_key
+    ]
     columns.append(sql.SQL("concat_ws('|', {}) as _primary_key").format(sql.SQL(", ").join(key_parts)))
     if stream.account_field:
         columns.append(sql.SQL("{} #>> {} as _account_ref").format(record, _json_path(stream.account_field)))

@@ -6,9 +6,10 @@ page_total_media_view_unique, page_follows and post_media_view, post_total_media
 Records and their meaning: docs/raw_layer.md.
 """
 
+from socialkpi.paging import NextUrl
 from socialkpi.sources.base import Source
 from socialkpi.sources.meta.policy import graph_policy
-from socialkpi.streams import Field, NextUrl, Request, Stream
+from socialkpi.streams import Field, Request, Stream
 
 PAGE_METRICS = (
     "page_follows,page_daily_follows_unique,page_daily_unfollows_unique,page_media_view,"
@@ -21,8 +22,11 @@ POST_FIELDS = (
     "reactions.limit(0).summary(true),comments.limit(0).summary(true),shares"
 )
 COMMENT_FIELDS = "id,message,created_time,from,comments{id,message,created_time,from}"
-# Lifetime counters of a post keep moving for weeks: the posts of the last 28 days are re-read daily.
+# Lifetime counters of a post keep moving for weeks: each run reads the posts of its days and the
+# 28 days before once, as a snapshot.
 RECENT_DAYS = 28
+# Page insights are cut at US Pacific midnight; Graph takes at most 30 days between since and until.
+MAX_INSIGHTS_DAYS = 30
 
 page = Stream(
     source="facebook",
@@ -43,18 +47,28 @@ page_insights = Stream(
     path="/{account_id}/insights",
     requests=(
         Request(
-            params={"metric": PAGE_METRICS, "period": "day", "since": "{since}", "until": "{until}"},
+            params={
+                "metric": PAGE_METRICS,
+                "period": "day",
+                "since": "{pacific_since}",
+                "until": "{pacific_until}",
+            },
             metrics_param="metric",
+            max_days=MAX_INSIGHTS_DAYS,
         ),
     ),
-    primary_key=("name", "period"),
+    day_field="values.0.end_time",
+    day_format="meta_end_time",
+    split_values=True,  # one record per metric and day
+    empty_ok=False,  # a page's insights answer every day Facebook covers
+    primary_key=("name", "period"),  # and the day: a batch holds one record per metric and day
     fields=(
         Field("name"),
         Field("period"),
         Field("values.0.value", "count"),
         Field("values.0.end_time", "timestamp"),
     ),
-    expected_rows=(0, 7),
+    expected_rows=(0, 7),  # per day
     account_field="id",
 )
 
@@ -66,6 +80,7 @@ posts = Stream(
         Request(params={"fields": POST_FIELDS, "limit": 100, "since": "{recent_since}", "until": "{until}"}),
     ),
     paginator=NextUrl("paging.next"),
+    kind="lifetime",
     cursor_field="created_time",
     window_days_before=RECENT_DAYS,
     fields=(
@@ -84,6 +99,7 @@ post_insights = Stream(
     path="/{parent_id}/insights",
     requests=(Request(params={"metric": POST_METRICS, "period": "lifetime"}, metrics_param="metric"),),
     parent="posts",
+    kind="lifetime",
     fields=(Field("id"), Field("name"), Field("values.0.value", "count")),
     account_field="id",
 )
@@ -99,8 +115,11 @@ comments = Stream(
     ),
     paginator=NextUrl("paging.next"),
     parent="posts",
+    parent_count="comments.summary.total_count",  # a post without comments costs no request
     tag_parent=True,
-    # Comments as of the end of the day: a rerun of the day lands the same set.
+    kind="lifetime",
+    max_shrink=None,  # comments can be deleted
+    # Comments as of the end of the snapshot day: a rerun that day lands the same set.
     cursor_field="created_time",
     window_days_before=RECENT_DAYS,
     fields=(Field("id"), Field("created_time", "timestamp"), Field("_parent_id")),

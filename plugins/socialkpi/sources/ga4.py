@@ -5,8 +5,9 @@ from __future__ import annotations
 import requests
 
 from socialkpi.http import Verdict, default_policy, json_object
+from socialkpi.paging import OffsetLimit
 from socialkpi.sources.base import Source
-from socialkpi.streams import Field, OffsetLimit, Request, Stream
+from socialkpi.streams import Field, Request, Stream
 
 DIMENSIONS = ["date", "sessionSource", "sessionMedium", "sessionCampaignName", "landingPage"]
 # sessionKeyEventRate = sessions with a key event / sessions: with sessions it gives the sessions that
@@ -67,7 +68,7 @@ traffic_daily = Stream(
     requests=(
         Request(
             body={
-                "dateRanges": [{"startDate": "{date}", "endDate": "{date}"}],
+                "dateRanges": [{"startDate": "{date}", "endDate": "{end_date}"}],
                 "dimensions": [{"name": name} for name in DIMENSIONS],
                 "metrics": [{"name": name} for name in METRICS],
                 "keepEmptyRows": False,
@@ -75,8 +76,13 @@ traffic_daily = Stream(
             metrics_param="metrics",
         ),
     ),
+    # The whole range in one paged report; each row carries its date (the property's timezone).
     paginator=OffsetLimit(limit=PAGE_SIZE, total_path="rowCount"),
     parse=rows_by_header,
+    day_field="date",
+    day_format="date_compact",
+    # GA4 drops all-zero rows, but a day inside the property's history always has sessions.
+    empty_ok=False,
     primary_key=("date", "sessionSource", "sessionMedium", "sessionCampaignName", "landingPage"),
     fields=(
         Field("date", "date_compact"),

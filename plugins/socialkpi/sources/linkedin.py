@@ -14,12 +14,14 @@ from urllib.parse import quote
 import requests
 
 from socialkpi.http import Verdict, default_policy, retry_after
+from socialkpi.paging import OffsetLimit
 from socialkpi.sources.base import Source
-from socialkpi.streams import Field, OffsetLimit, Request, Stream
+from socialkpi.streams import Field, Request, Stream
 
 VERSION = "202610"  # LinkedIn sunsets a version after about a year: override it in the connection
 ORGANIZATION = "urn%3Ali%3Aorganization%3A{account_id}"
-DAY = "timeIntervals=(timeRange:(start:{utc_day_since_ms},end:{utc_day_until_ms}),timeGranularityType:DAY)"
+# Time-bound statistics over the whole range, one element per UTC day.
+DAYS = "timeIntervals=(timeRange:(start:{utc_day_since_ms},end:{utc_day_until_ms}),timeGranularityType:DAY)"
 BY_ORGANIZATION = f"q=organizationalEntity&organizationalEntity={ORGANIZATION}"
 SHARE_STATISTICS = (
     "impressionCount",
@@ -84,9 +86,11 @@ network_size = Stream(
 follower_statistics = Stream(
     source="linkedin",
     name="follower_statistics",
-    path=f"/rest/organizationalEntityFollowerStatistics?{BY_ORGANIZATION}&{DAY}",
+    path=f"/rest/organizationalEntityFollowerStatistics?{BY_ORGANIZATION}&{DAYS}",
     paginator=PAGE,
     records_path="elements",
+    day_field="timeRange.start",
+    day_format="utc_day_ms",
     primary_key=("timeRange.start",),
     fields=(
         Field("timeRange.start", "utc_day_ms"),
@@ -94,23 +98,25 @@ follower_statistics = Stream(
         Field("followerGains.organicFollowerGain", "integer"),
         Field("followerGains.paidFollowerGain", "integer"),
     ),
-    expected_rows=(0, 1),
+    expected_rows=(0, 1),  # per day
     account_field="organizationalEntity",
 )
 
 share_statistics = Stream(
     source="linkedin",
     name="share_statistics",
-    path=f"/rest/organizationalEntityShareStatistics?{BY_ORGANIZATION}&{DAY}",
+    path=f"/rest/organizationalEntityShareStatistics?{BY_ORGANIZATION}&{DAYS}",
     paginator=PAGE,
     records_path="elements",
+    day_field="timeRange.start",
+    day_format="utc_day_ms",
     primary_key=("timeRange.start",),
     fields=(
         Field("timeRange.start", "utc_day_ms"),
         *(Field(f"totalShareStatistics.{name}", "count") for name in SHARE_STATISTICS),
         Field("totalShareStatistics.engagement", "number"),
     ),
-    expected_rows=(0, 1),
+    expected_rows=(0, 1),  # per day
     account_field="organizationalEntity",
 )
 
@@ -121,6 +127,7 @@ posts = Stream(
     requests=(Request(),),
     paginator=OffsetLimit(limit=50, offset_field="start", limit_field="count", in_body=False),
     records_path="elements",
+    kind="lifetime",
     cursor_field="publishedAt",
     window_days_before=RECENT_DAYS,
     fields=(Field("id"), Field("publishedAt", "epoch_ms"), Field("lifecycleState")),
@@ -133,6 +140,7 @@ post_statistics = Stream(
     path=f"/rest/organizationalEntityShareStatistics?{BY_ORGANIZATION}&{{post_list}}",
     parent="posts",
     parent_values=post_list,
+    kind="lifetime",
     records_path="elements",
     primary_key=("share", "ugcPost"),
     fields=(

@@ -13,8 +13,9 @@ import re
 import requests
 
 from socialkpi.http import Verdict, default_policy, json_object, retry_after
+from socialkpi.paging import OffsetLimit
 from socialkpi.sources.base import Source
-from socialkpi.streams import Field, OffsetLimit, Request, Stream
+from socialkpi.streams import Field, Request, Stream
 
 DIMENSIONS = ["time:day", "visit:source", "visit:utm_medium", "visit:utm_campaign"]
 TRAFFIC_METRICS = ["visitors", "visits", "pageviews", "events"]
@@ -62,7 +63,7 @@ def query(dimensions: list[str], metrics: list[str]) -> Request:
         body={
             "site_id": "{account_id}",
             "metrics": metrics,
-            "date_range": ["{date}", "{date}"],
+            "date_range": ["{date}", "{end_date}"],  # the whole range, rows by `time:day`
             "dimensions": dimensions,
             "include": {"total_rows": True},
         },
@@ -85,6 +86,8 @@ traffic_daily = Stream(
     requests=(query(DIMENSIONS, TRAFFIC_METRICS),),
     paginator=PAGING,
     parse=results_by_query,
+    day_field="time:day",
+    empty_ok=False,  # a site has visits every day of its history
     primary_key=tuple(DIMENSIONS),
     fields=(
         Field("time:day", "date"),
@@ -102,6 +105,7 @@ goals_daily = Stream(
     requests=(query([*DIMENSIONS, "event:goal"], GOAL_METRICS),),
     paginator=PAGING,
     parse=results_by_query,
+    day_field="time:day",  # a day without conversions has no rows: zero
     primary_key=(*DIMENSIONS, "event:goal"),
     fields=(
         Field("time:day", "date"),

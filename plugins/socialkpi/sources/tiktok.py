@@ -12,8 +12,9 @@ import re
 import requests
 
 from socialkpi.http import Verdict, default_policy, retry_after
+from socialkpi.paging import BodyCursor
 from socialkpi.sources.base import Source
-from socialkpi.streams import BodyCursor, Field, Request, Stream
+from socialkpi.streams import Field, Request, Stream
 
 USER_FIELDS = "open_id,display_name,follower_count,following_count,likes_count,video_count"
 VIDEO_FIELDS = "id,title,create_time,share_url,view_count,like_count,comment_count,share_count"
@@ -78,6 +79,7 @@ videos = Stream(
     requests=(Request(params={"fields": VIDEO_FIELDS}, body={"max_count": 20}, metrics_param="fields"),),
     paginator=BodyCursor("data.cursor", "data.has_more", "cursor"),
     records_path="data.videos",
+    kind="lifetime",  # lifetime counters: once per run
     cursor_field="create_time",
     window_days_before=RECENT_DAYS,
     fields=(

@@ -12,8 +12,9 @@ import time
 import requests
 
 from socialkpi.http import Verdict, default_policy, json_object
+from socialkpi.paging import TokenParam
 from socialkpi.sources.base import Source
-from socialkpi.streams import Field, Request, Stream, TokenParam
+from socialkpi.streams import Field, Request, Stream
 
 # `conversation_id` and `in_reply_to_user_id` pair the account's replies with the mentions they answer;
 # `entities` holds the expanded (UTM-tagged) links behind the t.co ones in the text.
@@ -115,6 +116,7 @@ posts = Stream(
         ),
     ),
     paginator=TokenParam("meta.next_token", "pagination_token"),
+    kind="lifetime",  # public_metrics are lifetime counters: once per run
     cursor_field="created_at",
     window_days_before=RECENT_DAYS,
     fields=(
@@ -142,6 +144,10 @@ mentions = Stream(
     ),
     paginator=TokenParam("meta.next_token", "pagination_token"),
     cursor_field="created_at",
+    # The range in one paged list; a mention's day is its local day in the account's timezone.
+    day_field="created_at",
+    day_format="local_timestamp",
+    max_shrink=None,  # mentions can be deleted
     fields=(Field("id"), Field("created_at", "timestamp"), Field("author_id"), Field("text")),
 )
 

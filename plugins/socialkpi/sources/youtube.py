@@ -14,8 +14,9 @@ import re
 import requests
 
 from socialkpi.http import Verdict, default_policy, json_object
+from socialkpi.paging import OffsetLimit, TokenParam
 from socialkpi.sources.base import Api, Source
-from socialkpi.streams import Field, OffsetLimit, Request, Stream, TokenParam
+from socialkpi.streams import Field, Request, Stream
 
 CHANNEL_METRICS = "views,likes,comments,shares,subscribersGained,subscribersLost,estimatedMinutesWatched"
 VIDEO_METRICS = "views,likes,comments,shares,subscribersGained,estimatedMinutesWatched"
@@ -88,6 +89,7 @@ uploads = Stream(
     records_path="items",
     parent="channel",
     parent_key="contentDetails.relatedPlaylists.uploads",  # 1 quota unit a page; search.list costs 100
+    kind="lifetime",
     cursor_field="contentDetails.videoPublishedAt",
     window_days_before=RECENT_DAYS,
     primary_key=("contentDetails.videoId",),
@@ -103,6 +105,7 @@ videos = Stream(
     parent="uploads",
     parent_key="contentDetails.videoId",
     parent_batch=50,  # videos.list takes 50 ids for one quota unit
+    kind="lifetime",
     window_days_before=RECENT_DAYS,
     fields=(
         Field("id"),
@@ -124,17 +127,19 @@ channel_daily = Stream(
             params={
                 "ids": "channel=={account_id}",
                 "startDate": "{date}",
-                "endDate": "{date}",
+                "endDate": "{end_date}",
                 "metrics": CHANNEL_METRICS,
                 "dimensions": "day",
             },
             metrics_param="metrics",
         ),
     ),
+    # The range by day in one report; `day` is a US Pacific date.
     parse=report_rows,
+    day_field="day",
     primary_key=("day",),
     fields=(Field("day", "date"), *(Field(name, "count") for name in CHANNEL_METRICS.split(","))),
-    expected_rows=(0, 1),
+    expected_rows=(0, 1),  # per day
 )
 
 video_daily = Stream(
@@ -153,6 +158,8 @@ video_daily = Stream(
                 "sort": "-views",
             },
             metrics_param="metrics",
+            # A top-videos report has no `day` dimension: one report per day.
+            per_day=True,
         ),
     ),
     # A video report is a top-N list: at most 200 rows a page, `startIndex` counts from 1.
@@ -161,6 +168,7 @@ video_daily = Stream(
     ),
     parse=report_rows,
     primary_key=("video",),
+    max_shrink=None,  # a top-N list of a day
     fields=(Field("video"), *(Field(name, "count") for name in VIDEO_METRICS.split(","))),
 )
 

@@ -1,0 +1,78 @@
+"""The Great Expectations context every validation in socialkpi shares, and how its results read.
+
+One ephemeral GX context per process (and warehouse URL) holds a PostgreSQL data source and the
+data docs site under `.socialkpi/gx/data_docs/` (build output, git-ignored). The raw gate
+(`gate.py`) and the mart checks (`marts.py`) both validate through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from socialkpi.paths import STATE_DIR
+
+DATA_DOCS_DIR = STATE_DIR / "gx" / "data_docs"
+SITE_NAME = "socialkpi"
+
+
+@dataclass
+class Outcome:
+    success: bool
+    failed: list[str] = field(default_factory=list)
+    result: dict | None = None
+    data_docs_url: str | None = None
+
+    def summary(self) -> str:
+        return "passed" if self.success else "failed: " + "; ".join(self.failed)
+
+
+@cache
+def context(url: str):
+    """(GX context, its `warehouse` PostgreSQL data source), built once per process."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    gx_context = gx.get_context(mode="ephemeral")
+    gx_context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    DATA_DOCS_DIR.mkdir(parents=True, exist_ok=True)
+    gx_context.add_data_docs_site(
+        site_name=SITE_NAME,
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(DATA_DOCS_DIR),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    source = gx_context.data_sources.add_postgres(
+        name="warehouse", connection_string=url.replace("postgresql://", "postgresql+psycopg2://", 1)
+    )
+    return gx_context, source
+
+
+def describe(result) -> str:
+    """One failed expectation as a line: its type, column and a few unexpected values."""
+    config = result.expectation_config
+    column = config.kwargs.get("column")
+    detail = result.result or {}
+    unexpected = detail.get("partial_unexpected_list") or detail.get("observed_value")
+    where = f"({column})" if column else ""
+    return (
+        f"{config.type}{where}: {str(unexpected)[:120]}"
+        if unexpected is not None
+        else f"{config.type}{where}"
+    )
+
+
+def docs_url(run) -> str | None:
+    """The data docs page of a checkpoint run, or the site's index."""
+    for validation_result in run.run_results.values():
+        actions = validation_result.get("actions_results", {}) if isinstance(validation_result, dict) else {}
+        for site in (actions.get("data_docs") or {}).values():
+            if isinstance(site, str):
+                return site
+    index = DATA_DOCS_DIR / "index.html"
+    return index.as_uri() if index.exists() else None
