@@ -73,8 +73,9 @@ def test_a_rerun_replaces_exactly_its_interval(clean_warehouse, sources_on_simul
 
 def test_lookback_re_extracts_the_days_the_platform_revises(clean_warehouse, sources_on_simulator):
     report = ingest_account("instagram", IG_ACCOUNT, DAY, lookback_days=2)
-    days = sorted({b["day"] for b in report["batches"] if b["stream"] != "account"})
-    assert days == [(DAY - timedelta(days=n)).isoformat() for n in (2, 1, 0)]
+    [insights] = [b for b in report["batches"] if b["stream"] == "account_insights"]
+    # One batch for the day and its lookback: the range DAY - 2 .. DAY.
+    assert (insights["day"], insights["last_day"]) == ((DAY - timedelta(days=2)).isoformat(), DAY.isoformat())
 
 
 def test_follower_totals_land_as_yesterdays_close_and_backfills_keep_their_history(
@@ -104,7 +105,7 @@ def test_follower_totals_land_as_yesterdays_close_and_backfills_keep_their_histo
             "select stream, stream_kind from audit.loads where stream in ('account', 'media') group by 1, 2 order by 1"
         ).fetchall()
     assert intervals == [(week_ago,), (SNAPSHOT_DAY,)]
-    assert kinds == [("account", "snapshot"), ("media", "daily")]
+    assert kinds == [("account", "snapshot"), ("media", "lifetime")]
 
 
 def small_pages(monkeypatch) -> None:
@@ -167,10 +168,13 @@ def test_bad_batches_are_quarantined_and_raw_keeps_its_good_data(
         assert raw_rows(clean_warehouse, table) == good[table], f"raw.{table} changed"
 
 
-def test_an_empty_day_is_legitimate_and_published_with_zero_rows(clean_warehouse, sources_on_simulator):
+def test_a_day_ga4_always_reports_answered_empty_is_quarantined(clean_warehouse, sources_on_simulator):
+    """GA4 drops all-zero rows, but a day of the property's history never has no row at all."""
     sources_on_simulator.set_faults("ga4", Faults(empty_days=[DAY.isoformat()]))
-    report = ingest_account("ga4", GA4_PROPERTY, DAY, lookback_days=0)
-    assert [(b["status"], b["rows"]) for b in report["batches"]] == [("published", 0)]
+    with pytest.raises(ValidationFailed, match="empty_interval"):
+        ingest_account("ga4", GA4_PROPERTY, DAY, lookback_days=0)
+    [row] = audit(clean_warehouse, source="ga4")
+    assert (row["status"], row["reason"], row["row_count"]) == ("quarantined", "empty_interval", 0)
 
 
 def test_a_quarantined_batch_can_be_fixed_and_released(clean_warehouse, sources_on_simulator):

@@ -116,8 +116,8 @@ def test_a_good_day_lands_and_is_published(clean_warehouse, sources_on_simulator
     day = DAY - timedelta(days=definition.lag_days)
     snapshot = snapshot_day(load_config().sources[source].accounts[0])
 
-    def day_of(stream) -> date:  # a current total lands as the day it stands for: yesterday's close
-        return snapshot if stream.kind == "snapshot" else day
+    def day_of(stream) -> date:  # current totals and lifetime values land as yesterday's close
+        return day if stream.kind == "daily" else snapshot
 
     assert [(b["stream"], b["day"], b["status"]) for b in report["batches"]] == [
         (stream.name, day_of(stream).isoformat(), "published") for stream in definition.streams
@@ -132,8 +132,9 @@ def test_a_good_day_lands_and_is_published(clean_warehouse, sources_on_simulator
 
 def test_linkedin_extracts_the_day_two_days_back_and_its_lookback(clean_warehouse, sources_on_simulator):
     report = ingest_account("linkedin", LI_ORG, DAY, lookback_days=1)
-    days = sorted({b["day"] for b in report["batches"] if b["stream"] != "network_size"})
-    assert days == [(DAY - timedelta(days=3)).isoformat(), (DAY - timedelta(days=2)).isoformat()]
+    ranges = {(b["day"], b["last_day"]) for b in report["batches"] if b["stream"].endswith("_statistics")}
+    ranges.discard((snapshot_day(load_config().sources["linkedin"].accounts[0]).isoformat(),) * 2)
+    assert ranges == {((DAY - timedelta(days=3)).isoformat(), (DAY - timedelta(days=2)).isoformat())}
     [stats] = raw_records(clean_warehouse, "linkedin__follower_statistics", LI_ORG, DAY - timedelta(days=2))
     # LinkedIn buckets days in UTC: the bucket of the day starts at its UTC midnight.
     midnight = datetime.combine(DAY - timedelta(days=2), datetime.min.time(), tzinfo=UTC)
@@ -246,13 +247,24 @@ def test_youtube_quota_exceeded_stops_at_the_first_call(sources_on_simulator):
     assert client.request_count == 1
 
 
-def test_youtube_quota_exceeded_stops_the_account_for_the_day(clean_warehouse, sources_on_simulator):
+def test_youtube_quota_exceeded_stops_each_stream_and_records_the_days_left(
+    clean_warehouse, sources_on_simulator
+):
     sources_on_simulator.set_faults("youtube", Faults(quota_exceeded=True))
-    with pytest.raises(ValidationFailed, match="quota_exhausted") as failure:
+    with pytest.raises(QuotaExhausted, match="quota_exhausted") as failure:
         ingest_account("youtube", YT_CHANNEL, DAY, lookback_days=2)
     assert "daily quota exhausted" in str(failure.value)
-    assert "1 batch(es) not published" in str(failure.value)  # not one failure per stream and day
-    assert loads(clean_warehouse, "youtube") == []
+    rows = {row["stream"]: row for row in loads(clean_warehouse, "youtube")}
+    assert {name: (r["status"], r["reason"]) for name, r in rows.items()} == {
+        "channel": ("extract_failed", "quota_exhausted"),
+        "uploads": ("extract_failed", "parent_failed"),  # nothing asked: its parent has no batch
+        "videos": ("extract_failed", "parent_failed"),
+        "channel_daily": ("extract_failed", "quota_exhausted"),
+        "video_daily": ("extract_failed", "quota_exhausted"),
+    }
+    lookback = [DAY - timedelta(days=n) for n in (2, 1, 0)]
+    assert rows["video_daily"]["pending_days"] == lookback  # the next run reads them
+    assert rows["channel"]["pending_days"] == []  # a snapshot cannot be read for a past day
 
 
 @pytest.mark.parametrize("source", ALL_SOURCES)
@@ -264,7 +276,8 @@ def test_an_expired_token_fails_at_once_naming_the_connection(clean_warehouse, s
     assert client.request_count == 1
     with pytest.raises(CredentialsError, match=f"Airflow connection 'socialkpi_{source}'"):
         ingest_account(source, FIRST_ACCOUNT[source], DAY, lookback_days=1)
-    assert loads(clean_warehouse, source) == []
+    [row] = loads(clean_warehouse, source)  # the attempt is in the audit, then the account stops
+    assert (row["status"], row["reason"]) == ("extract_failed", "credentials")
 
 
 MALFORMED = [
@@ -294,10 +307,14 @@ def test_a_malformed_page_fails_its_stream_and_the_others_are_published(
     clean_warehouse, sources_on_simulator
 ):
     sources_on_simulator.set_faults("tiktok", Faults(malformed_page=1))
-    with pytest.raises(ValidationFailed, match=r"videos .*extract_failed.*malformed") as failure:
+    with pytest.raises(SourceError, match=r"videos .*extract_failed.*malformed") as failure:
         ingest_account("tiktok", FIRST_ACCOUNT["tiktok"], DAY, lookback_days=0)
+    assert not isinstance(failure.value, ValidationFailed)  # worth a retry of the task
     assert "user" not in str(failure.value).split("not published:")[1]
-    assert [(r["stream"], r["status"]) for r in loads(clean_warehouse, "tiktok")] == [("user", "published")]
+    assert [(r["stream"], r["status"], r["reason"]) for r in loads(clean_warehouse, "tiktok")] == [
+        ("user", "published", None),
+        ("videos", "extract_failed", "malformed_response"),
+    ]
 
 
 # ---- retired metrics -------------------------------------------------------------------------------
@@ -330,19 +347,21 @@ def test_a_retired_metric_is_recorded_and_the_rest_lands(
     for name in affected:
         assert audited[name]["unavailable_metrics"] == [metric]
         stream = SOURCES[source].stream(name)
-        day = audited[name]["interval_start"] if stream.kind == "snapshot" else DAY
+        day = DAY if stream.kind == "daily" else audited[name]["interval_start"]
         records = raw_records(clean_warehouse, f"{source}__{name}", FIRST_ACCOUNT[source], day)
         assert records or name in ("video_daily",), f"nothing landed in {name}"
         assert not any(_mentions(record, metric) for record in records)
 
 
 # ---- empty days, restatement, many accounts ----------------------------------------------------
+# Streams where a day without rows is legitimate (no data yet, no conversions) ...
 EMPTY_DAY_STREAMS = {
-    "facebook": ["page_insights"],
     "linkedin": ["follower_statistics", "share_statistics"],
     "youtube": ["channel_daily", "video_daily"],
-    "plausible": ["traffic_daily", "goals_daily"],
+    "plausible": ["goals_daily"],
 }
+# ... and streams the platform always answers for a day it covers.
+ALWAYS_ANSWERED = {"facebook": ["page_insights"], "plausible": ["traffic_daily"]}
 
 
 @pytest.mark.parametrize("source", sorted(EMPTY_DAY_STREAMS))
@@ -356,15 +375,27 @@ def test_an_empty_day_is_published_with_zero_rows(clean_warehouse, sources_on_si
     ]
 
 
+@pytest.mark.parametrize("source", sorted(ALWAYS_ANSWERED))
+def test_an_empty_day_of_a_stream_always_answered_is_quarantined(
+    clean_warehouse, sources_on_simulator, monkeypatch, source
+):
+    only_streams(monkeypatch, source, ALWAYS_ANSWERED[source])
+    sources_on_simulator.set_faults(source, Faults(empty_days=[DAY.isoformat()]))
+    with pytest.raises(ValidationFailed, match="empty_interval"):
+        ingest_account(source, FIRST_ACCOUNT[source], DAY, lookback_days=0)
+    assert {(r["status"], r["reason"]) for r in loads(clean_warehouse, source)} == {
+        ("quarantined", "empty_interval")
+    }
+
+
 def test_lookback_re_extracts_and_replaces_what_the_platform_revised(clean_warehouse, sources_on_simulator):
     ingest_account("plausible", PLAUSIBLE_SITE, DAY - timedelta(days=1), lookback_days=0)
     first = loads(clean_warehouse, "plausible")
     before = raw_records(clean_warehouse, "plausible__traffic_daily", PLAUSIBLE_SITE, DAY - timedelta(days=1))
     report = ingest_account("plausible", PLAUSIBLE_SITE, DAY, lookback_days=1)
-    assert sorted({b["day"] for b in report["batches"]}) == [
-        (DAY - timedelta(days=1)).isoformat(),
-        DAY.isoformat(),
-    ]
+    assert {(b["day"], b["last_day"]) for b in report["batches"]} == {
+        ((DAY - timedelta(days=1)).isoformat(), DAY.isoformat())  # one batch per stream for the range
+    }
     after = raw_records(clean_warehouse, "plausible__traffic_daily", PLAUSIBLE_SITE, DAY - timedelta(days=1))
     assert after == before  # the simulator's past days do not change: the same records ...
     with psycopg.connect(clean_warehouse) as conn:
