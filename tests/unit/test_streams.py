@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from socialkpi.extract import extract_stream, fill, parse_timestamp
+from socialkpi.extract import extract_stream, fill, fill_path, meta_day, parse_timestamp
 from socialkpi.http import InvalidMetrics
 from socialkpi.ingest import days_to_extract
 from socialkpi.paging import BodyCursor, NextUrl, OffsetLimit, Page, TokenParam, dig
@@ -245,3 +245,52 @@ def test_a_named_retired_metric_is_dropped_from_a_metric_list_in_the_body(metric
     result = extract_stream(ScriptedClient(answer), stream, WINDOW)
     assert result.records == [{"metrics": remaining}]
     assert result.unavailable_metrics == ["pageviews"]
+
+
+# ---- ranges, days, paths --------------------------------------------------------------------------
+def test_a_range_window_spans_its_days_and_splits_into_chunks():
+    window = Window("1", date(2026, 11, 1), "Europe/Berlin", date(2026, 12, 15))
+    values = window.template_values()
+    assert (values["date"], values["end_date"]) == ("2026-11-01", "2026-12-15")
+    assert values["until"] == int(datetime(2026, 12, 15, 23, tzinfo=UTC).timestamp())
+    assert values["utc_day_until_ms"] == int(datetime(2026, 12, 16, tzinfo=UTC).timestamp()) * 1000
+    chunks = window.chunks(30)
+    assert [(c.day, c.last) for c in chunks] == [
+        (date(2026, 11, 1), date(2026, 11, 30)),
+        (date(2026, 12, 1), date(2026, 12, 15)),
+    ]
+    assert sum(len(c.days) for c in chunks) == len(window.days) == 45
+
+
+def test_pacific_bounds_do_not_depend_on_the_accounts_timezone():
+    tehran = Window("1", date(2026, 3, 8), "Asia/Tehran").template_values()
+    sydney = Window("1", date(2026, 3, 8), "Australia/Sydney").template_values()
+    # 2026-03-08 is the US switch to daylight time: a 23-hour Pacific day, 08:00 UTC to 07:00 UTC.
+    assert (
+        tehran["pacific_since"]
+        == sydney["pacific_since"]
+        == int(datetime(2026, 3, 8, 8, tzinfo=UTC).timestamp())
+    )
+    assert tehran["pacific_until"] - tehran["pacific_since"] == 23 * 3600
+    assert tehran["since"] != sydney["since"]
+
+
+@pytest.mark.parametrize(
+    ("end_time", "day", "on_midnight"),
+    [
+        ("2026-11-02T08:00:00+0000", date(2026, 11, 1), True),  # winter: Pacific midnight is 08:00 UTC
+        ("2026-07-02T07:00:00+0000", date(2026, 7, 1), True),  # summer: 07:00 UTC
+        ("2026-11-01T23:00:00+0000", date(2026, 10, 31), False),  # Berlin midnight: filed, not shifted
+    ],
+)
+def test_a_graph_value_stands_for_the_pacific_day_before_its_end_time(end_time, day, on_midnight):
+    assert meta_day(end_time) == (day, on_midnight)
+
+
+def test_ids_are_percent_encoded_in_paths_and_derived_query_fragments_are_not():
+    values = {"account_id": "17841/../me?x=1#y", "post_list": "shares=List(urn%3Ali%3Ashare%3A1)"}
+    assert fill_path("/{account_id}/insights", values) == "/17841%2F..%2Fme%3Fx%3D1%23y/insights"
+    assert (
+        fill_path("/rest/stats?{post_list}", values, frozenset({"post_list"}))
+        == "/rest/stats?shares=List(urn%3Ali%3Ashare%3A1)"
+    )
