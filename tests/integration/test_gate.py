@@ -26,12 +26,16 @@ from tests.support.accounts import GA4_PROPERTY, IG_ACCOUNT
 pytestmark = pytest.mark.warehouse
 
 DAY = datetime.now(UTC).date() - timedelta(days=3)
+
+
 # Follower totals are current values: whatever day a run is for, they land as yesterday's close.
-SNAPSHOT_DAY = datetime.now(ZoneInfo("Europe/Berlin")).date() - timedelta(days=1)
+def snapshot_day():
+    """Computed when used: a run that crosses Berlin midnight files its totals under the new day."""
+    return datetime.now(ZoneInfo("Europe/Berlin")).date() - timedelta(days=1)
 
 
 def raw_rows(url: str, table: str, day=None) -> list[tuple]:
-    day = day or (SNAPSHOT_DAY if table.endswith("__account") else DAY)
+    day = day or (snapshot_day() if table.endswith("__account") else DAY)
     with psycopg.connect(url) as conn:
         return conn.execute(
             f"select batch_id, record_index, record from raw.{table} where interval_start = %s order by 1, 2",
@@ -82,7 +86,7 @@ def test_follower_totals_land_as_yesterdays_close_and_backfills_keep_their_histo
     clean_warehouse, sources_on_simulator
 ):
     """A total is a snapshot of now: a backfill of an old day must not overwrite older snapshots."""
-    week_ago = SNAPSHOT_DAY - timedelta(days=7)
+    week_ago = snapshot_day() - timedelta(days=7)
     with psycopg.connect(clean_warehouse, autocommit=True) as conn:
         ensure_tables(conn, "instagram__account")
         # the snapshot a daily run took a week ago
@@ -98,13 +102,13 @@ def test_follower_totals_land_as_yesterdays_close_and_backfills_keep_their_histo
         )
     report = ingest_account("instagram", IG_ACCOUNT, week_ago, lookback_days=0)  # a backfill of that day
     snapshot = next(b for b in report["batches"] if b["stream"] == "account")
-    assert snapshot["day"] == SNAPSHOT_DAY.isoformat()
+    assert snapshot["day"] == snapshot_day().isoformat()
     with psycopg.connect(clean_warehouse) as conn:
         intervals = conn.execute("select interval_start from raw.instagram__account order by 1").fetchall()
         kinds = conn.execute(
             "select stream, stream_kind from audit.loads where stream in ('account', 'media') group by 1, 2 order by 1"
         ).fetchall()
-    assert intervals == [(week_ago,), (SNAPSHOT_DAY,)]
+    assert intervals == [(week_ago,), (snapshot_day(),)]
     assert kinds == [("account", "snapshot"), ("media", "lifetime")]
 
 
@@ -193,7 +197,7 @@ def test_a_quarantined_batch_can_be_fixed_and_released(clean_warehouse, sources_
             """update quarantine.instagram__account set record = jsonb_set(record, '{followers_count}',
                    (select record -> 'followers_count' from raw.instagram__account where interval_start = %s))
                where batch_id = %s""",
-            (SNAPSHOT_DAY, batch),
+            (snapshot_day(), batch),
         )
         assert "passed re-validation" in quarantine.release(conn, batch)
     assert len(raw_rows(clean_warehouse, "instagram__account")) == 1
