@@ -13,6 +13,7 @@ Requests: each API is asked once for what it can give at once (see `MINIMUM_REQU
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -55,6 +56,24 @@ MINIMUM_REQUESTS = {
     # traffic 1 + goals 1 for the range.
     "plausible": "2",
 }
+
+
+def minimum_requests(source: str, days: int, posts: int = 0, posts_with_comments: int = 0) -> int:
+    """`MINIMUM_REQUESTS` as a number: the fewest calls one account's range of `days` needs."""
+    n, p, c = days, posts, posts_with_comments
+    minimum = {
+        "instagram": 1 + math.ceil(n / 30) + 2 * n + math.ceil(p / 100) + p + c,
+        "facebook": 1 + math.ceil(n / 30) + math.ceil(p / 100) + p + c,
+        "x": 1 + math.ceil(p / 100) + 1,
+        "linkedin": 1 + 2 + math.ceil(p / 50) + p,
+        "youtube": 1 + 2 * math.ceil(p / 50) + 1 + n,
+        "tiktok": 1 + math.ceil(p / 20),
+        "ga4": 1,
+        "plausible": 2,
+    }
+    if source not in minimum:
+        raise KeyError(f"no minimum known for source {source!r}")
+    return minimum[source]
 
 
 @dataclass

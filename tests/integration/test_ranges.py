@@ -6,7 +6,6 @@ unread days to the next run.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs
@@ -355,8 +354,7 @@ def test_a_45_day_backfill_of_two_instagram_accounts_stays_near_the_minimum(
         [snapshot] = rows_by_day(clean_warehouse, "instagram__media", account).values()
         posts = len(snapshot)
         with_comments = sum(1 for _, media in snapshot if media["comments_count"] > 0)
-        n = len(days(first, last))
-        minimum += 1 + math.ceil(n / 30) + 2 * n + math.ceil(posts / 100) + posts + with_comments
+        minimum += ingest_module.minimum_requests("instagram", len(days(first, last)), posts, with_comments)
     print(f"instagram 45-day backfill of 2 accounts: {made} requests, minimum {minimum}")
     assert made <= 1.5 * minimum
     assert made < 5_768 / 4
