@@ -202,7 +202,12 @@ def _parent_scopes(stream: Stream, values: dict, parent_records: list[dict] | No
     """The template values of each request group: one, or one per parent (group of parents)."""
     if stream.parent is None:
         return [dict(values, parent_id=None)]
-    parents = [p for p in parent_records or [] if not _nothing_to_read(stream, p)]
+    # A parent without its key (the gate quarantines that parent batch) has nothing to ask for.
+    parents = [
+        p
+        for p in parent_records or []
+        if dig(p, stream.parent_key) is not None and not _nothing_to_read(stream, p)
+    ]
     if stream.parent_batch > 1:
         keys = [str(dig(p, stream.parent_key)) for p in parents]
         groups = [keys[i : i + stream.parent_batch] for i in range(0, len(keys), stream.parent_batch)]
