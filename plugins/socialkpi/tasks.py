@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from socialkpi.errors import ConfigError, CredentialsError, QuotaExhausted, ValidationFailed, WarehouseError
@@ -45,16 +45,69 @@ def sync_account_list() -> int:
 
 
 @fail_without_retry_on_final_errors
-def ingest(target: dict, day: date, lookback_days: int | None, dag_run_id: str | None) -> dict:
+def run_days(params: dict, data_interval_start) -> tuple[date, date]:
+    """The days a run of the ingest DAG covers: its params' range, or its data interval's day."""
+    start, end = params.get("start"), params.get("end")
+    if not start and not end:
+        return data_interval_start.date(), data_interval_start.date()
+    try:
+        first_day, last_day = date.fromisoformat(start or end), date.fromisoformat(end or start)
+    except (TypeError, ValueError):
+        raise ConfigError(f"params start={start!r}, end={end!r}: give dates as YYYY-MM-DD") from None
+    if first_day > last_day:
+        raise ConfigError(f"params start {first_day} is after end {last_day}; swap them")
+    return first_day, last_day
+
+
+@fail_without_retry_on_final_errors
+def ingest(
+    target: dict, first_day: date, last_day: date, lookback_days: int | None, dag_run_id: str | None
+) -> dict:
+    """One account's days [first_day, last_day] (inclusive; a daily run has first_day == last_day)."""
+    import inspect
+
     from socialkpi.ingest import ingest_account
 
-    return ingest_account(
-        source=target["source"],
-        account_id=target["account_id"],
-        day=day,
-        lookback_days=lookback_days,
-        dag_run_id=dag_run_id,
-    )
+    if "first_day" in inspect.signature(ingest_account).parameters:
+        return ingest_account(
+            source=target["source"],
+            account_id=target["account_id"],
+            first_day=first_day,
+            last_day=last_day,
+            lookback_days=lookback_days,
+            dag_run_id=dag_run_id,
+        )
+    return _ingest_day_by_day(ingest_account, target, first_day, last_day, lookback_days, dag_run_id)
+
+
+def _ingest_day_by_day(ingest_account, target, first_day, last_day, lookback_days, dag_run_id) -> dict:
+    """A range through an `ingest_account` that takes one day: each day in turn, the lookback
+    before the first one only (the later days' lookback is inside the range). Every day gets its
+    chance; the failures are raised together at the end."""
+    days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+    reports, problems = [], []
+    for index, day in enumerate(days):
+        try:
+            reports.append(
+                ingest_account(
+                    source=target["source"],
+                    account_id=target["account_id"],
+                    day=day,
+                    lookback_days=lookback_days if index == 0 else 0,
+                    dag_run_id=dag_run_id,
+                )
+            )
+        except ValidationFailed as exc:  # quarantined batches: the other days still run
+            problems.append(f"{day}: {exc}")
+    if problems:
+        raise ValidationFailed(" || ".join(problems))
+    return {
+        "source": target["source"],
+        "account_id": target["account_id"],
+        "days": len(days),
+        "batches": sum(len(r.get("batches", [])) for r in reports),
+        "requests": sum(r.get("requests", 0) for r in reports),
+    }
 
 
 @fail_without_retry_on_final_errors

@@ -67,15 +67,17 @@ def external_url() -> str | None:
     return os.environ.get("SOCIALKPI_WAREHOUSE_URL") or None
 
 
-def configured_port() -> int:
-    if "SOCIALKPI_WAREHOUSE_PORT" in os.environ:
-        return int(os.environ["SOCIALKPI_WAREHOUSE_PORT"])
-    try:
-        from socialkpi.config import load_config
-
-        return load_config().warehouse_port
-    except Exception:
+def default_port() -> int:
+    """The port when the caller names none: SOCIALKPI_WAREHOUSE_PORT, which the CLI sets from the
+    config's `warehouse.port` for itself and every process it starts (Airflow tasks, dbt)."""
+    value = os.environ.get("SOCIALKPI_WAREHOUSE_PORT")
+    if not value:
         return DEFAULT_PORT
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise WarehouseError(
+            f"SOCIALKPI_WAREHOUSE_PORT={value!r} is not a port; use a number from 1 to 65535"
+        )
+    return int(value)
 
 
 class EmbeddedWarehouse:
@@ -86,7 +88,7 @@ class EmbeddedWarehouse:
         self.data_dir = self.state_dir / "data"
         self.credentials_file = self.state_dir / "credentials.json"
         self.log_file = self.state_dir / "postgres.log"
-        self.port = port if port is not None else configured_port()
+        self.port = port if port is not None else default_port()
 
     # ---- binaries and users ---------------------------------------------------------------
     @staticmethod
@@ -305,8 +307,7 @@ create table if not exists audit.loads (
     dag_run_id text,
     started_at timestamptz not null default now(),
     finished_at timestamptz,
-    status text not null check (status in ('landing', 'validating', 'published', 'quarantined',
-                                            'released', 'dropped', 'failed')),
+    status text not null,
     row_count integer,
     unavailable_metrics text[] not null default '{}',
     failed_expectations jsonb not null default '[]',
@@ -316,6 +317,32 @@ create table if not exists audit.loads (
 );
 -- added after the first release: existing warehouses get it here
 alter table audit.loads add column if not exists stream_kind text not null default 'daily';
+-- the statuses a batch can have; replaced as a whole (once), so older warehouses learn new ones
+do $$
+begin
+    if not exists (
+        select 1 from pg_constraint
+        where conname = 'loads_status_check' and conrelid = 'audit.loads'::regclass
+          and pg_get_constraintdef(oid) like '%abandoned%'
+    ) then
+        alter table audit.loads drop constraint if exists loads_status_check;
+        alter table audit.loads add constraint loads_status_check check (status in (
+            'landing', 'validating', 'published', 'quarantined', 'released', 'dropped', 'failed',
+            'extract_failed', 'abandoned'));
+    end if;
+end
+$$;
+-- one row per `socialkpi run`: who holds the run lock, and how each run ended
+create table if not exists audit.runs (
+    run_id bigint generated always as identity primary key,
+    pid integer not null,
+    host text not null,
+    first_day date not null,
+    last_day date not null,
+    started_at timestamptz not null default now(),
+    finished_at timestamptz,
+    status text
+);
 create index if not exists loads_by_interval
     on audit.loads (source, stream, account_id, interval_start);
 create table if not exists audit.events (
@@ -376,12 +403,12 @@ def bootstrap(url: str) -> None:
 
 
 # ---- the warehouse in use ---------------------------------------------------------------------
-def current_url(role: str = OWNER_ROLE) -> str:
+def current_url(role: str = OWNER_ROLE, port: int | None = None) -> str:
     """The DSN of the warehouse in use: SOCIALKPI_WAREHOUSE_URL, or the embedded server's."""
     url = external_url()
     if url:
         return url
-    warehouse = EmbeddedWarehouse()
+    warehouse = EmbeddedWarehouse(port=port)
     return warehouse.url(role=role)
 
 
@@ -399,14 +426,14 @@ def airflow_metadata_url() -> str:
     )
 
 
-def ensure_started(announce=print) -> str:
+def ensure_started(announce=print, port: int | None = None) -> str:
     """Start the embedded warehouse unless an external one is configured; return the DSN."""
     url = external_url()
     if url:
         bootstrap(url)
         return url
-    EmbeddedWarehouse().start(announce=announce)
-    return current_url()
+    EmbeddedWarehouse(port=port).start(announce=announce)
+    return current_url(port=port)
 
 
 def wait_until_ready(url: str, timeout: float = 30.0) -> None:
