@@ -190,11 +190,12 @@ class CountingSimulator(SimulatorServer):
 
 
 def start_simulator(spread: dict[str, list[dict]]) -> CountingSimulator:
-    try:  # accounts with their timezones (contract 5); older simulators take ids only
-        return CountingSimulator(seed=42, accounts=spread, host="127.0.0.1", port=0).start()
-    except (TypeError, AttributeError, KeyError):
+    server = CountingSimulator(seed=42, accounts=spread, host="127.0.0.1", port=0)
+    if not all(isinstance(i, str) for ids in server.world.account_ids.values() for i in ids):
+        # A simulator that predates timezone-aware accounts (contract 5) takes the ids only.
         ids = {name: [a["id"] for a in listed] for name, listed in spread.items()}
-        return CountingSimulator(seed=42, accounts=ids, host="127.0.0.1", port=0).start()
+        server = CountingSimulator(seed=42, accounts=ids, host="127.0.0.1", port=0)
+    return server.start()
 
 
 def minimum_requests(source: str, days: int, posts: int) -> int:
@@ -250,6 +251,7 @@ def bench_backfill(url: str, accounts: int, days: int, workdir: Path) -> tuple[l
         simulator.stop()
     seconds = time.perf_counter() - began
     label = f"backfill {accounts} acct x {days} d"
+    (BENCH_DIR / f"backfill-{accounts}x{days}.log").write_text(result.stdout + result.stderr)
     if result.returncode != 0:
         tail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-3:]
         print(f"bench: {label} failed: {' | '.join(tail)}", file=sys.stderr)

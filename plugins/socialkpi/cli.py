@@ -168,7 +168,7 @@ def cmd_run(args) -> int:
     print(f"\nWarehouse: {masked(current_url())}")
     print('  psql:                          psql "$(.venv/bin/socialkpi warehouse url)"')
     print("  BI tool (read-only on marts):  .venv/bin/socialkpi warehouse url --bi")
-    from socialkpi.quality.gate import DATA_DOCS_DIR
+    from socialkpi.quality.gx import DATA_DOCS_DIR
 
     index = DATA_DOCS_DIR / "index.html"
     if index.exists():
@@ -253,7 +253,7 @@ def cmd_quality(args) -> int:
         for path in write_suites([s for source in SOURCES.values() for s in source.streams]):
             print(path)
     else:
-        from socialkpi.quality.gate import DATA_DOCS_DIR
+        from socialkpi.quality.gx import DATA_DOCS_DIR
 
         index = DATA_DOCS_DIR / "index.html"
         print(

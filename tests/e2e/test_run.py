@@ -29,7 +29,7 @@ def socialkpi(*args: str, env: dict | None = None) -> subprocess.CompletedProces
         env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1800,
     )
 
 

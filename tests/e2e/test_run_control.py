@@ -41,7 +41,7 @@ def socialkpi(*args: str) -> subprocess.CompletedProcess:
         env=dict(os.environ),
         capture_output=True,
         text=True,
-        timeout=1200,
+        timeout=1800,
     )
 
 
