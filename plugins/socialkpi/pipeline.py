@@ -399,7 +399,7 @@ def run_range(
         print(f"socialkpi: running {start} .. {end} through Airflow ({len(shares)} range runs)", flush=True)
         watch_read, watch_write = os.pipe()  # the CLI never writes: workers read EOF when it ends
         lookback = [] if lookback_days is None else ["--lookback-days", str(lookback_days)]
-        with log_path.open("w") as log_file:
+        with log_path.open("w", buffering=1) as log_file:  # line by line: `tail -f` works
             for index, share in enumerate(shares):
                 then = ["--then-transform"] if index == 0 and transform else []
                 args = ["--start", str(share[0]), "--end", str(share[-1]), *lookback, *then]
