@@ -6,13 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DAYS ?= 30
 
-.PHONY: run test lint format airflow bench lock clean-warehouse help
+.PHONY: run test test-faults lint format airflow bench lock clean-warehouse help
 
 help:
 	@echo "make run     - set up, start the warehouse and simulator, run the last $(DAYS) days through Airflow, print KPIs"
 	@echo "make test    - lint and the whole test suite"
 	@echo "make airflow - the Airflow UI and scheduler (airflow standalone) on 127.0.0.1:8080"
-	@echo "make bench   - performance benchmarks (prints one table)"
+	@echo "make test-faults - the run-control probes: SIGKILL, two runs at once, a stopped warehouse"
+	@echo "make bench   - performance benchmarks (prints one table; SCALE=full adds 50 accounts x 365 days)"
 	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
 
 # The environment is built from the committed lock file only; --no-deps keeps pip from
@@ -30,6 +31,9 @@ run: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
+test-faults: $(STAMP)
+	$(BIN)/python -m pytest -m faults
+
 lint: $(STAMP)
 	$(BIN)/ruff check plugins dags tests benchmarks
 	$(BIN)/ruff format --check plugins dags tests benchmarks
@@ -43,8 +47,9 @@ format: $(STAMP)
 airflow: $(STAMP)
 	$(BIN)/socialkpi airflow standalone
 
+SCALE ?= default
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --scale $(SCALE)
 
 # Needs the package index; run it on purpose, commit the result, and review the diff.
 lock:

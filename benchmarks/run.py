@@ -1,32 +1,92 @@
-"""Landing throughput: psycopg COPY (what load.land uses) against executemany, into jsonb.
+"""socialkpi's performance, measured end to end and printed as one table.
 
-    make bench            # or: .venv/bin/python benchmarks/run.py --rows 200000
+    make bench                 # default scale: under 10 minutes on 2 cores
+    make bench SCALE=full      # adds 50 accounts x 365 days (and the other 365-day cases)
+    .venv/bin/python benchmarks/run.py --scale quick --rows 50000
 
-Runs against its own embedded warehouse under .socialkpi/bench/ (or SOCIALKPI_WAREHOUSE_URL) and
-prints one table. Not part of `make test`: performance targets live here, behaviour in tests.
+Runs against its own embedded warehouse and Airflow home under `.socialkpi/bench/` (or
+SOCIALKPI_WAREHOUSE_URL), with its own simulator on a free port. Not part of `make test`:
+performance targets live here, behaviour in tests. Rows of the table:
+
+- **landing**: records/s of `load.land` against `psql \\copy` of the same records (pre-rendered
+  in COPY text format) into the same table, and their ratio (target >= 0.8).
+- **backfill A x D**: `socialkpi run --start --end` over D days for A simulated accounts spread
+  over every source and four timezones (Europe/Berlin, America/New_York, Asia/Tokyo,
+  America/Los_Angeles), on an emptied warehouse: account-days per second end to end (ingest +
+  transform), transform seconds, land + gate + publish milliseconds per batch (from
+  `audit.loads`), and API requests per account-day counted by the simulator against the minimum.
+- **gate**: milliseconds per batch of the GX gate alone (validate_batch on landed batches).
+
+The minimum API requests of a D-day backfill of one account with P posts (P counted from the
+post lists the backfill landed; ceil division), per platform, from the APIs' documented limits:
+- instagram: 1 account + ceil(D/30) account insights (time_series, <= 30 days per call) + D
+  (total_value metrics are one call per day) + ceil(P/100) media pages + P lifetime media insights
+  + P comment pages (Graph API Instagram insights and media docs).
+- facebook: 1 page + ceil(D/90) page insights (since/until spans up to 93 days) + ceil(P/100)
+  post pages + P lifetime post insights + P comment pages.
+- ga4: 1 runReport for the range (limit up to 250,000 rows per page; the range fits one page).
+- plausible: 2 (traffic and goals: one v2 query each for the whole range, 10,000 rows a page).
+- linkedin: 1 network size + 1 follower statistics + 1 share statistics (timeIntervals with DAY
+  granularity over the range) + ceil(P/100) post pages + ceil(P/20) post statistics (shares list).
+- youtube: 1 channel + ceil(P/50) uploads pages + ceil(P/50) videos (50 ids per call) + 1 channel
+  report (dimensions=day over the range) + P video reports (one `video==` filter each).
+- x: 1 user + ceil(P/100) timeline pages (start_time/end_time over the range) + 1 mentions page.
+- tiktok: 1 user + ceil(P/20) video list pages (max_count 20).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import platform
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("SOCIALKPI_STATE_DIR", str(ROOT / ".socialkpi" / "bench"))
+BENCH_DIR = Path(os.environ.get("SOCIALKPI_BENCH_DIR", ROOT / ".socialkpi" / "bench"))
+os.environ.setdefault("SOCIALKPI_STATE_DIR", str(BENCH_DIR))
+os.environ.setdefault("SOCIALKPI_WAREHOUSE_PORT", "54349")
+os.environ["GX_ANALYTICS_ENABLED"] = "False"
 sys.path.insert(0, str(ROOT / "plugins"))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [str(ROOT / "plugins"), os.environ.get("PYTHONPATH")])
+)
 
 import psycopg  # noqa: E402
 from socialkpi import load  # noqa: E402
 from socialkpi.report import table  # noqa: E402
+from socialkpi.simulator import SimulatorServer  # noqa: E402
+from socialkpi.sources import SOURCES  # noqa: E402
 from socialkpi.warehouse import EmbeddedWarehouse, bootstrap, external_url  # noqa: E402
 
+SCALES = {
+    "quick": [(1, 30), (10, 30)],
+    "default": [(1, 30), (10, 30), (50, 30), (1, 365)],
+    "full": [(1, 30), (10, 30), (50, 30), (1, 365), (10, 365), (50, 365)],
+}
+TIMEZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "America/Los_Angeles")
+SOURCE_ORDER = ("instagram", "facebook", "ga4", "x", "linkedin", "youtube", "tiktok", "plausible")
+# The stream whose records are the account's posts, for the minimum request count.
+POST_LISTS = {
+    "instagram": "media",
+    "facebook": "posts",
+    "linkedin": "posts",
+    "youtube": "videos",
+    "x": "posts",
+    "tiktok": "videos",
+}
 
+
+# ---- landing: load.land against psql \copy ------------------------------------------------------
 def media_record(index: int) -> dict:
     return {
         "id": f"18{index:015d}",
@@ -40,47 +100,296 @@ def media_record(index: int) -> dict:
     }
 
 
-def bench_copy(conn, records: list[dict]) -> float:
-    key = load.BatchKey("bench", "media", f"copy-{uuid.uuid4()}", date(2026, 11, 1), date(2026, 11, 2))
-    started = time.perf_counter()
-    load.land(conn, key, records, datetime.now(UTC))
-    return time.perf_counter() - started
-
-
-def bench_executemany(conn, records: list[dict]) -> float:
-    batch_id = uuid.uuid4()
-    now = datetime.now(UTC)
-    started = time.perf_counter()
-    with conn.transaction(), conn.cursor() as cursor:
-        cursor.executemany(
-            "insert into landing.bench__media values (%s, 'bench', 'media', 'em', '2026-11-01', '2026-11-02', %s, %s, %s)",
-            ((batch_id, now, i, json.dumps(record)) for i, record in enumerate(records)),
-        )
-    return time.perf_counter() - started
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=200_000)
-    args = parser.parse_args()
-    url = external_url()
-    if not url:
-        warehouse = EmbeddedWarehouse(port=int(os.environ.get("SOCIALKPI_WAREHOUSE_PORT", "54349")))
-        warehouse.start(announce=lambda line: print(line, file=sys.stderr))
-        url = warehouse.url()
-    bootstrap(url)
-    results = []
+def bench_landing(url: str, rows: int) -> list[tuple]:
+    records = [media_record(i) for i in range(rows)]
     with psycopg.connect(url, autocommit=True) as conn:
         with conn.transaction():
             load.ensure_tables(conn, "bench__media")
-        # Records are parsed API JSON (dicts) by the time they are landed; build them up front.
-        records = [media_record(i) for i in range(args.rows)]
-        for name, run in (("COPY (load.land)", bench_copy), ("executemany", bench_executemany)):
-            seconds = run(conn, records)
-            results.append((name, args.rows, round(seconds, 2), int(args.rows / seconds)))
+        conn.execute("truncate landing.bench__media")
+        key = load.BatchKey("bench", "media", "land", date(2026, 11, 1), date(2026, 11, 2))
+        began = time.perf_counter()
+        load.land(conn, key, records, datetime.now(UTC))
+        land_seconds = time.perf_counter() - began
+        # The same records as psql would read them: COPY text, rendered before the clock starts.
+        batch_id = uuid.uuid4()
+        stamp = datetime.now(UTC).isoformat()
+        with tempfile.NamedTemporaryFile("w", suffix=".copy", delete=False) as handle:
+            for index, record in enumerate(records):
+                document = json.dumps(record, separators=(",", ":")).replace("\\", "\\\\")
+                handle.write(
+                    f"{batch_id}\tbench\tmedia\tpsql\t2026-11-01\t2026-11-02\t{stamp}\t{index}\t{document}\n"
+                )
+            copy_file = handle.name
+        columns = ", ".join(load.RAW_COLUMNS)
+        psql = str(EmbeddedWarehouse.bin_dir() / "psql")
+        began = time.perf_counter()
+        subprocess.run(
+            [psql, url, "-q", "-c", f"\\copy landing.bench__media ({columns}) from '{copy_file}'"],
+            check=True,
+        )
+        psql_seconds = time.perf_counter() - began
+        os.unlink(copy_file)
         conn.execute("drop table landing.bench__media, raw.bench__media, quarantine.bench__media")
         conn.execute("delete from audit.loads where source = 'bench'")
-    print(table(["method", "rows", "seconds", "rows_per_second"], results))
+    land_rate, psql_rate = rows / land_seconds, rows / psql_seconds
+    return [
+        ("landing: load.land records/s", f"{land_rate:,.0f}"),
+        ("landing: psql \\copy records/s", f"{psql_rate:,.0f}"),
+        ("landing: land / \\copy (target >= 0.8)", f"{land_rate / psql_rate:.2f}"),
+    ]
+
+
+# ---- backfills through `socialkpi run` -----------------------------------------------------------
+def account_id(source: str, n: int) -> str:
+    return {
+        "instagram": f"1784140000{n:07d}",
+        "facebook": f"10400000{n:07d}",
+        "ga4": f"3456{n:05d}",
+        "x": f"22449{n:05d}",
+        "linkedin": f"9036{n:04d}",
+        "youtube": f"UC_bench{n:016d}",
+        "tiktok": f"723f24d7-e717-40f8-a2b6-{n:012d}",
+        "plausible": f"site{n}.example",
+    }[source]
+
+
+def bench_config(path: Path, accounts: int, port: int) -> dict[str, list[dict]]:
+    """A config of `accounts` accounts, spread round-robin over the sources and the timezones."""
+    spread: dict[str, list[dict]] = {}
+    for n in range(accounts):
+        source = SOURCE_ORDER[n % len(SOURCE_ORDER)]
+        spread.setdefault(source, []).append(
+            {"id": account_id(source, n), "name": f"Bench {n}", "timezone": TIMEZONES[n % len(TIMEZONES)]}
+        )
+    path.write_text(
+        json.dumps(
+            {
+                "warehouse": {"port": port},
+                "simulator": {"seed": 42},
+                "sources": {name: {"accounts": listed} for name, listed in spread.items()},
+            }
+        )
+    )
+    return spread
+
+
+class CountingSimulator(SimulatorServer):
+    """The simulator, counting the API requests each source receives."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requests: dict[str, int] = {}
+
+    def dispatch(self, method, target, headers, body):
+        response = super().dispatch(method, target, headers, body)
+        route = self._route(target.split("?", 1)[0])
+        if route is not None:
+            source = route[1].source
+            self.requests[source] = self.requests.get(source, 0) + 1
+        return response
+
+
+def start_simulator(spread: dict[str, list[dict]]) -> CountingSimulator:
+    server = CountingSimulator(seed=42, accounts=spread, host="127.0.0.1", port=0)
+    if not all(isinstance(i, str) for ids in server.world.account_ids.values() for i in ids):
+        # A simulator that predates timezone-aware accounts (contract 5) takes the ids only.
+        ids = {name: [a["id"] for a in listed] for name, listed in spread.items()}
+        server = CountingSimulator(seed=42, accounts=ids, host="127.0.0.1", port=0)
+    return server.start()
+
+
+def minimum_requests(source: str, days: int, posts: int) -> int:
+    """The fewest requests the platform's API allows for a `days`-day backfill (module docstring)."""
+    up = math.ceil
+    return {
+        "instagram": 1 + up(days / 30) + days + up(posts / 100) + 2 * posts,
+        "facebook": 1 + up(days / 90) + up(posts / 100) + 2 * posts,
+        "ga4": 1,
+        "plausible": 2,
+        "linkedin": 3 + up(posts / 100) + up(posts / 20),
+        "youtube": 1 + 2 * up(posts / 50) + 1 + posts,
+        "x": 1 + up(posts / 100) + 1,
+        "tiktok": 1 + up(posts / 20),
+    }[source]
+
+
+def empty_warehouse(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = conn.execute(
+            """select format('%I.%I', table_schema, table_name) from information_schema.tables
+               where table_schema in ('raw', 'landing', 'quarantine', 'audit') and table_type = 'BASE TABLE'
+                 and table_name <> 'run_lock'"""
+        ).fetchall()
+        if tables:
+            conn.execute("truncate " + ", ".join(t[0] for t in tables))
+
+
+def bench_backfill(url: str, accounts: int, days: int, workdir: Path) -> tuple[list[tuple], dict]:
+    config_path = workdir / f"bench-{accounts}x{days}.yml"
+    spread = bench_config(config_path, accounts, int(os.environ["SOCIALKPI_WAREHOUSE_PORT"]))
+    empty_warehouse(url)
+    end = datetime.now(UTC).date() - timedelta(days=3)
+    start = end - timedelta(days=days - 1)
+    simulator = start_simulator(spread)
+    from socialkpi.config import load_config
+    from socialkpi.connections import simulator_connections
+
+    env = {
+        **os.environ,
+        "SOCIALKPI_CONFIG": str(config_path),
+        **simulator_connections(simulator.url, load_config(config_path).sources),
+    }
+    began = time.perf_counter()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "socialkpi.cli", "run", "--start", str(start), "--end", str(end)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        simulator.stop()
+    seconds = time.perf_counter() - began
+    label = f"backfill {accounts} acct x {days} d"
+    (BENCH_DIR / f"backfill-{accounts}x{days}.log").write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        tail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-3:]
+        print(f"bench: {label} failed: {' | '.join(tail)}", file=sys.stderr)
+    transform = re.findall(r"transform: \w+ \(([\d.]+)s\)", result.stdout)
+    with psycopg.connect(url) as conn:
+        batch_ms, batches = conn.execute(
+            "select avg(extract(epoch from finished_at - started_at)) * 1000, count(*) from audit.loads"
+            " where finished_at is not null"
+        ).fetchone()
+        posts = {}
+        for source, listed in spread.items():
+            stream = POST_LISTS.get(source)
+            if stream is None:
+                continue
+            exists = conn.execute("select to_regclass(%s)", (f"raw.{source}__{stream}",)).fetchone()[0]
+            for account in listed:
+                posts[(source, account["id"])] = (
+                    conn.execute(
+                        f"select count(distinct record->>'id') from raw.{source}__{stream} where account_id = %s",
+                        (account["id"],),
+                    ).fetchone()[0]
+                    if exists
+                    else 0
+                )
+    account_days = accounts * days
+    minimum = {
+        source: sum(minimum_requests(source, days, posts.get((source, a["id"]), 0)) for a in listed)
+        for source, listed in spread.items()
+    }
+    requests = sum(simulator.requests.values())
+    rows = [
+        (f"{label}: account-days/s (ingest+transform)", f"{account_days / seconds:.2f} ({seconds:.0f}s)"),
+        (f"{label}: transform s", transform[-1] if transform else "-"),
+        (f"{label}: land+gate+publish ms/batch", f"{batch_ms or 0:.0f} ({batches} batches)"),
+        (
+            f"{label}: API requests/account-day (min)",
+            f"{requests / account_days:.2f} ({sum(minimum.values()) / account_days:.2f})",
+        ),
+    ]
+    detail = {
+        source: (simulator.requests.get(source, 0), minimum[source], len(spread[source])) for source in spread
+    }
+    return rows, detail
+
+
+# ---- the gate alone --------------------------------------------------------------------------------
+def bench_gate(url: str) -> list[tuple]:
+    """Milliseconds per batch of validate_batch over landed Instagram account batches."""
+    from socialkpi.quality.gate import validate_batch
+    from socialkpi.streams import Window
+
+    stream = SOURCES["instagram"].stream("account")
+    records = [
+        {
+            "id": "17841400000000001",
+            "username": "bench",
+            "followers_count": 1000,
+            "follows_count": 10,
+            "media_count": 100,
+        }
+    ]
+    timings = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        for offset in range(12):
+            day = date(2026, 10, 1) + timedelta(days=offset)
+            window = Window(account_id="17841400000000001", day=day, timezone="Europe/Berlin")
+            key = load.BatchKey("instagram", "account", "17841400000000001", day, day + timedelta(days=1))
+            batch_id, _ = load.land(conn, key, records, datetime.now(UTC), stream_kind="snapshot")
+            began = time.perf_counter()
+            validate_batch(url, conn, stream, window, batch_id)
+            timings.append(time.perf_counter() - began)
+            conn.execute("delete from landing.instagram__account where batch_id = %s", (batch_id,))
+            conn.execute("delete from audit.loads where batch_id = %s", (batch_id,))
+    steady = timings[2:]  # the first batches pay GX's import and context setup once per process
+    return [
+        ("gate: first batch ms (GX import + context)", f"{timings[0] * 1000:.0f}"),
+        ("gate: ms per batch after the first", f"{sum(steady) / len(steady) * 1000:.0f}"),
+    ]
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        model = found.group(1).strip() if found else model
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {model}, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks/run.py")
+    parser.add_argument("--scale", choices=sorted(SCALES), default=os.environ.get("SCALE") or "default")
+    parser.add_argument("--rows", type=int, default=200_000, help="records for the landing comparison")
+    parser.add_argument("--only", choices=["landing", "gate", "backfill"], action="append")
+    args = parser.parse_args()
+    url = external_url()
+    if not url:
+        warehouse = EmbeddedWarehouse(port=int(os.environ["SOCIALKPI_WAREHOUSE_PORT"]))
+        warehouse.start(announce=lambda line: print(line, file=sys.stderr))
+        url = warehouse.url()
+    bootstrap(url)
+    parts = args.only or ["landing", "gate", "backfill"]
+    rows: list[tuple] = []
+    details = []
+    if "landing" in parts:
+        rows += bench_landing(url, args.rows)
+    if "gate" in parts:
+        empty_warehouse(url)
+        rows += bench_gate(url)
+    if "backfill" in parts:
+        workdir = Path(tempfile.mkdtemp(prefix="socialkpi-bench-"))
+        try:
+            for accounts, days in SCALES[args.scale]:
+                case_rows, detail = bench_backfill(url, accounts, days, workdir)
+                rows += case_rows
+                details.append((accounts, days, detail))
+                print(table(["measure", "value"], case_rows), file=sys.stderr, flush=True)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(f"socialkpi benchmark, scale {args.scale}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}")
+    print(table(["measure", "value"], rows))
+    if details:
+        per_platform = [
+            (
+                f"{a} x {d}",
+                source,
+                n,
+                f"{got / (n * d):.2f}",
+                f"{need / (n * d):.2f}",
+                f"{got / max(need, 1):.1f}x",
+            )
+            for a, d, detail in details
+            for source, (got, need, n) in sorted(detail.items())
+        ]
+        print()
+        print(
+            table(["backfill", "platform", "accounts", "requests/acct-day", "minimum", "ratio"], per_platform)
+        )
     return 0
 
 

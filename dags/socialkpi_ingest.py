@@ -1,7 +1,10 @@
-"""Extract every configured account's day from its platform API and land it, validated, in raw.
+"""Extract every configured account's days from its platform API and land them, validated, in raw.
 
-One mapped task per (source, account); each (stream, day) is its own idempotent transaction.
-A rerun of an interval replaces exactly that interval's raw rows. Logic: plugins/socialkpi/.
+A scheduled run covers its data interval's day (plus each source's lookback). A manual run may
+carry a range in its params, `{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}` (days inclusive):
+one run then backfills the whole range (`socialkpi run --start --end` does this; `airflow
+backfill create` makes one scheduled-like run per day). One mapped task per (source, account);
+a rerun of a range replaces exactly that range's raw rows. Logic: plugins/socialkpi/.
 """
 
 import os
@@ -17,7 +20,7 @@ from socialkpi.assets import RAW
     description="Platform APIs -> landing -> Great Expectations gate -> raw",
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
     start_date=datetime(2026, 1, 1),
-    catchup=False,  # backfill on purpose: `socialkpi run --start D --end D` or `airflow backfill create`
+    catchup=False,  # backfill on purpose: a range run (params start/end) or `airflow backfill create`
     max_active_runs=4,
     # `socialkpi run` sets SOCIALKPI_TASK_RETRIES=0: a person at the terminal wants the error now.
     default_args={
@@ -25,7 +28,9 @@ from socialkpi.assets import RAW
         "retry_delay": timedelta(minutes=2),
     },
     params={
-        "lookback_days": Param(None, type=["null", "integer"], minimum=0, description="override per run")
+        "start": Param(None, type=["null", "string"], format="date", description="range run: first day"),
+        "end": Param(None, type=["null", "string"], format="date", description="range run: last day"),
+        "lookback_days": Param(None, type=["null", "integer"], minimum=0, description="override per run"),
     },
     tags=["socialkpi", "ingest"],
 )
@@ -46,7 +51,8 @@ def socialkpi_ingest():
     def ingest(target: dict, data_interval_start=None, params=None, run_id=None) -> dict:
         from socialkpi import tasks
 
-        return tasks.ingest(target, data_interval_start.date(), params.get("lookback_days"), run_id)
+        first_day, last_day = tasks.run_days(params, data_interval_start)
+        return tasks.ingest(target, first_day, last_day, params.get("lookback_days"), run_id)
 
     accounts = configured_accounts()
     sync_account_list() >> accounts

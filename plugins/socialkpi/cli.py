@@ -2,7 +2,7 @@
 
 socialkpi warehouse start|stop|status|url [--bi]
 socialkpi simulate [--port N] [--seed N]
-socialkpi run [--days N | --start D --end D]
+socialkpi run [--days N | --start D --end D] [--workers N]
 socialkpi kpis
 socialkpi loads [--status S] [--limit N]
 socialkpi quarantine list | show BATCH | release BATCH [--force] | drop BATCH
@@ -13,6 +13,9 @@ socialkpi airflow ARGS...           (airflow with socialkpi's environment)
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
+import os
 import subprocess
 import sys
 import time
@@ -28,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        export_warehouse_port()
         return args.handler(args) or 0
     except SocialKpiError as exc:
         print(f"socialkpi: {exc}", file=sys.stderr)
@@ -56,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--days", type=int, default=30, help="the last N complete days (default 30)")
     run.add_argument("--start", type=date.fromisoformat, help="first day (YYYY-MM-DD)")
     run.add_argument("--end", type=date.fromisoformat, help="last day (YYYY-MM-DD)")
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="range runs side by side, over contiguous shares of the days (default: the cores, at most 2)",
+    )
     run.set_defaults(handler=cmd_run)
 
     kpis = commands.add_parser("kpis", help="print the KPI summary of the marts")
@@ -63,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.set_defaults(handler=cmd_kpis)
 
     loads = commands.add_parser("loads", help="the audit log of loads and validations")
-    loads.add_argument("--status", help="only this status (published, quarantined, failed, ...)")
+    loads.add_argument(
+        "--status", help="only this status (published, quarantined, abandoned, extract_failed, failed, ...)"
+    )
     loads.add_argument("--limit", type=int, default=30)
     loads.set_defaults(handler=cmd_loads)
 
@@ -115,31 +127,29 @@ def cmd_warehouse(args) -> int:
 
 
 # ---- simulator ---------------------------------------------------------------------------------
-def simulator_accounts(config) -> dict[str, list[str]]:
-    return {name: [a.id for a in source.accounts] for name, source in config.sources.items()}
-
-
 def cmd_simulate(args) -> int:
     from socialkpi.config import load_config
-    from socialkpi.simulator import serve
+    from socialkpi.pipeline import build_simulator
 
     config = load_config()
     port = args.port or config.simulator_port
-    seed = args.seed if args.seed is not None else config.simulator_seed
-    print(f"socialkpi simulator on http://127.0.0.1:{port} (seed {seed}); Ctrl-C stops it", flush=True)
-    serve(seed=seed, accounts=simulator_accounts(config), host="127.0.0.1", port=port)
+    if args.seed is not None:
+        config = dataclasses.replace(config, simulator_seed=args.seed)
+    server = build_simulator(config, port)
+    print(
+        f"socialkpi simulator on http://127.0.0.1:{port} (seed {config.simulator_seed}); Ctrl-C stops it",
+        flush=True,
+    )
+    server.serve_forever()
     return 0
 
 
 # ---- run ---------------------------------------------------------------------------------------
 def cmd_run(args) -> int:
     from socialkpi import pipeline
-    from socialkpi.config import load_config
-    from socialkpi.connections import simulator_connections
-    from socialkpi.warehouse import ensure_started
+    from socialkpi.warehouse import current_url, masked
 
     started = time.monotonic()
-    config = load_config()
     if args.start or args.end:
         if not (args.start and args.end) or args.start > args.end:
             print("socialkpi: give both --start and --end, with --start <= --end", file=sys.stderr)
@@ -147,38 +157,18 @@ def cmd_run(args) -> int:
         start, end = args.start, args.end
     else:
         start, end = pipeline.last_complete_days(args.days)
-    ensure_started(announce=lambda line: print(line, file=sys.stderr))
-
-    simulator = None
-    extra_env = simulator_connections("http://127.0.0.1:0", config.sources)
-    if extra_env:
-        from socialkpi.simulator import SimulatorServer
-
-        simulator = SimulatorServer(
-            seed=config.simulator_seed, accounts=simulator_accounts(config), host="127.0.0.1", port=0
-        )
-        simulator.start()
-        extra_env = simulator_connections(simulator.url, config.sources)
-        print(f"socialkpi: sources without an Airflow connection read from the simulator at {simulator.url}")
-    try:
-        # A person at the terminal wants a failure now, not after a retry delay.
-        env = pipeline.airflow_env({"SOCIALKPI_TASK_RETRIES": "0", **extra_env})
-        pipeline.migrate_airflow_db(env)
-        print(f"socialkpi: running {start} .. {end} through Airflow", flush=True)
-        # Lookback is for daily runs; a range run extracts every day of the range anyway.
-        command = [sys.executable, "-m", "socialkpi.runner", "--start", str(start), "--end", str(end)]
-        command += ["--lookback-days", "0"] if start < end else []
-        code = subprocess.run(command, env=env).returncode
-    finally:
-        if simulator is not None:
-            simulator.stop()
+    workers = pipeline.DEFAULT_WORKERS if args.workers is None else args.workers
+    if workers < 1:
+        print("socialkpi: --workers must be 1 or more", file=sys.stderr)
+        return 2
+    # Lookback is for daily runs; a range run extracts every day of the range anyway.
+    lookback = 0 if start < end else None
+    code = pipeline.run_range(start, end, lookback, workers=workers)
     print_kpis(days=(end - start).days + 1)
-    from socialkpi.warehouse import current_url, masked
-
     print(f"\nWarehouse: {masked(current_url())}")
     print('  psql:                          psql "$(.venv/bin/socialkpi warehouse url)"')
     print("  BI tool (read-only on marts):  .venv/bin/socialkpi warehouse url --bi")
-    from socialkpi.quality.gate import DATA_DOCS_DIR
+    from socialkpi.quality.context import DATA_DOCS_DIR
 
     index = DATA_DOCS_DIR / "index.html"
     if index.exists():
@@ -211,9 +201,9 @@ def _connect():
 def cmd_loads(args) -> int:
     from socialkpi.report import table
 
-    query = """select batch_id::text, source, stream, account_id, interval_start, status, row_count,
-                      array_to_string(unavailable_metrics, ','),
-                      left(coalesce(failed_expectations::text, ''), 60), finished_at
+    query = """select batch_id::text, source, stream, account_id, interval_start, interval_end - 1, status,
+                      row_count, array_to_string(unavailable_metrics, ','),
+                      left(coalesce(nullif(failed_expectations::text, '[]'), message, ''), 60), finished_at
                from audit.loads {where} order by started_at desc limit %s"""
     where = "where status = %s" if args.status else ""
     params = ([args.status] if args.status else []) + [args.limit]
@@ -224,11 +214,12 @@ def cmd_loads(args) -> int:
         "source",
         "stream",
         "account",
-        "day",
+        "from",
+        "to",
         "status",
         "rows",
         "unavailable",
-        "failed",
+        "failed / message",
         "finished",
     ]
     print(table(headers, rows))
@@ -262,7 +253,7 @@ def cmd_quality(args) -> int:
         for path in write_suites([s for source in SOURCES.values() for s in source.streams]):
             print(path)
     else:
-        from socialkpi.quality.gate import DATA_DOCS_DIR
+        from socialkpi.quality.context import DATA_DOCS_DIR
 
         index = DATA_DOCS_DIR / "index.html"
         print(
@@ -281,30 +272,35 @@ def cmd_airflow(args) -> int:
 
     ensure_started(announce=lambda line: print(line, file=sys.stderr))
     config = load_config()
-    simulator_url = f"http://127.0.0.1:{config.simulator_port}"
-    extra = simulator_connections(simulator_url, config.sources)
-    env = pipeline.airflow_env(extra)
-    pipeline.migrate_airflow_db(env)
-    simulator = None
-    if extra and args.args[:1] == ["standalone"]:
+    simulator, extra = None, {}
+    if args.args[:1] == ["standalone"]:
         # The UI and scheduler run until stopped; the simulator serves beside them as long.
-        from socialkpi.simulator import SimulatorServer
-
-        simulator = SimulatorServer(
-            seed=config.simulator_seed,
-            accounts=simulator_accounts(config),
-            host="127.0.0.1",
-            port=config.simulator_port,
-        ).start()
+        simulator, extra = pipeline.start_simulator(config, port=config.simulator_port)
+    else:
+        # Other commands (`dags trigger`, `backfill create`, ...) see the same connections.
+        extra = simulator_connections(f"http://127.0.0.1:{config.simulator_port}", config.sources)
+    if simulator is not None:
         print(
-            f"socialkpi: sources without a connection read from the simulator at {simulator_url}",
+            f"socialkpi: sources without a connection read from the simulator at {simulator.url}",
             file=sys.stderr,
         )
+    env = pipeline.airflow_env(extra)
     try:
+        pipeline.migrate_airflow_db(env)
         return subprocess.run([pipeline.airflow_bin(), *args.args], env=env).returncode
     finally:
         if simulator is not None:
             simulator.stop()
+
+
+def export_warehouse_port() -> None:
+    """The configured `warehouse.port`, for this process and every one it starts (Airflow, dbt);
+    SOCIALKPI_WAREHOUSE_PORT, when set, wins."""
+    from socialkpi.config import load_config
+
+    if "SOCIALKPI_WAREHOUSE_PORT" not in os.environ:
+        with contextlib.suppress(SocialKpiError):
+            os.environ["SOCIALKPI_WAREHOUSE_PORT"] = str(load_config().warehouse_port)
 
 
 if __name__ == "__main__":

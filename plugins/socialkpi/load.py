@@ -108,6 +108,17 @@ create table if not exists audit.events (
     kind text not null,
     detail jsonb not null default '{}'
 );
+-- one row per `socialkpi run`: who holds the run lock, and how each run ended (pipeline.py)
+create table if not exists audit.runs (
+    run_id bigint generated always as identity primary key,
+    pid integer not null,
+    host text not null,
+    first_day date not null,
+    last_day date not null,
+    started_at timestamptz not null default now(),
+    finished_at timestamptz,
+    status text
+);
 create table if not exists raw.socialkpi__accounts (
     source text not null,
     account_id text not null,
@@ -289,12 +300,20 @@ def publish(
             "select pg_advisory_xact_lock(hashtext(%s))",
             (f"{key.table}|{key.account_id}",),
         )
-        conn.execute(
-            sql.SQL(
-                "delete from {} where account_id = %s and interval_start >= %s and interval_end <= %s"
-            ).format(raw_table),
-            (key.account_id, key.interval_start, key.interval_end),
-        )
+        replaced = sql.SQL(
+            "delete from {} where account_id = %s and interval_start >= %s and interval_end <= %s"
+        ).format(raw_table)
+        parameters: tuple = (key.account_id, key.interval_start, key.interval_end)
+        record_key = _lifetime_record_key(key)
+        if record_key is not None:
+            # A lifetime list read by a narrower run the same day (a daily run after a backfill, or
+            # the other half of a backfill) is a subset of the posts: it replaces the records it
+            # holds and leaves the others, so no post loses its latest observation.
+            replaced += sql.SQL(" and {k} in (select {k} from {src} where batch_id = %s)").format(
+                k=record_key, src=qualified(from_schema, key.table)
+            )
+            parameters += (batch_id,)
+        conn.execute(replaced, parameters)
         moved = conn.execute(
             sql.SQL(
                 "with moved as (delete from {src} where batch_id = %s returning *) "
@@ -310,6 +329,21 @@ def publish(
         )
         record_event(conn, batch_id, status, {"rows": moved, "from": from_schema})
     return moved
+
+
+def _lifetime_record_key(key: BatchKey) -> sql.Composable | None:
+    """For a lifetime stream, the SQL expression of a record's primary key; None otherwise."""
+    from socialkpi.sources import SOURCES
+
+    source = SOURCES.get(key.source)
+    stream = next((s for s in source.streams if s.name == key.stream), None) if source else None
+    if stream is None or stream.kind != "lifetime":
+        return None
+    parts = [
+        sql.SQL("(record #>> {})").format(sql.Literal("{" + ",".join(path.split(".")) + "}"))
+        for path in stream.primary_key
+    ]
+    return sql.SQL("concat_ws('|', {})").format(sql.SQL(", ").join(parts))
 
 
 def quarantine(

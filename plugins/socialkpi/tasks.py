@@ -45,14 +45,32 @@ def sync_account_list() -> int:
 
 
 @fail_without_retry_on_final_errors
-def ingest(target: dict, day: date, lookback_days: int | None, dag_run_id: str | None) -> dict:
+def run_days(params: dict, data_interval_start) -> tuple[date, date]:
+    """The days a run of the ingest DAG covers: its params' range, or its data interval's day."""
+    start, end = params.get("start"), params.get("end")
+    if not start and not end:
+        return data_interval_start.date(), data_interval_start.date()
+    try:
+        first_day, last_day = date.fromisoformat(start or end), date.fromisoformat(end or start)
+    except (TypeError, ValueError):
+        raise ConfigError(f"params start={start!r}, end={end!r}: give dates as YYYY-MM-DD") from None
+    if first_day > last_day:
+        raise ConfigError(f"params start {first_day} is after end {last_day}; swap them")
+    return first_day, last_day
+
+
+@fail_without_retry_on_final_errors
+def ingest(
+    target: dict, first_day: date, last_day: date, lookback_days: int | None, dag_run_id: str | None
+) -> dict:
+    """One account's days [first_day, last_day] (inclusive; a daily run has first_day == last_day)."""
     from socialkpi.ingest import ingest_account
 
     return ingest_account(
         source=target["source"],
         account_id=target["account_id"],
-        first_day=day,
-        last_day=day,
+        first_day=first_day,
+        last_day=last_day,
         lookback_days=lookback_days,
         dag_run_id=dag_run_id,
     )

@@ -68,15 +68,17 @@ def external_url() -> str | None:
     return os.environ.get("SOCIALKPI_WAREHOUSE_URL") or None
 
 
-def configured_port() -> int:
-    if "SOCIALKPI_WAREHOUSE_PORT" in os.environ:
-        return int(os.environ["SOCIALKPI_WAREHOUSE_PORT"])
-    try:
-        from socialkpi.config import load_config
-
-        return load_config().warehouse_port
-    except Exception:
+def default_port() -> int:
+    """The port when the caller names none: SOCIALKPI_WAREHOUSE_PORT, which the CLI sets from the
+    config's `warehouse.port` for itself and every process it starts (Airflow tasks, dbt)."""
+    value = os.environ.get("SOCIALKPI_WAREHOUSE_PORT")
+    if not value:
         return DEFAULT_PORT
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise WarehouseError(
+            f"SOCIALKPI_WAREHOUSE_PORT={value!r} is not a port; use a number from 1 to 65535"
+        )
+    return int(value)
 
 
 class EmbeddedWarehouse:
@@ -87,7 +89,7 @@ class EmbeddedWarehouse:
         self.data_dir = self.state_dir / "data"
         self.credentials_file = self.state_dir / "credentials.json"
         self.log_file = self.state_dir / "postgres.log"
-        self.port = port if port is not None else configured_port()
+        self.port = port if port is not None else default_port()
 
     # ---- binaries and users ---------------------------------------------------------------
     @staticmethod
@@ -336,12 +338,12 @@ def bootstrap(url: str) -> None:
 
 
 # ---- the warehouse in use ---------------------------------------------------------------------
-def current_url(role: str = OWNER_ROLE) -> str:
+def current_url(role: str = OWNER_ROLE, port: int | None = None) -> str:
     """The DSN of the warehouse in use: SOCIALKPI_WAREHOUSE_URL, or the embedded server's."""
     url = external_url()
     if url:
         return url
-    warehouse = EmbeddedWarehouse()
+    warehouse = EmbeddedWarehouse(port=port)
     return warehouse.url(role=role)
 
 
@@ -359,14 +361,14 @@ def airflow_metadata_url() -> str:
     )
 
 
-def ensure_started(announce=print) -> str:
+def ensure_started(announce=print, port: int | None = None) -> str:
     """Start the embedded warehouse unless an external one is configured; return the DSN."""
     url = external_url()
     if url:
         bootstrap(url)
         return url
-    EmbeddedWarehouse().start(announce=announce)
-    return current_url()
+    EmbeddedWarehouse(port=port).start(announce=announce)
+    return current_url(port=port)
 
 
 def wait_until_ready(url: str, timeout: float = 30.0) -> None:

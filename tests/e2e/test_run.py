@@ -1,7 +1,7 @@
 """`socialkpi run` end to end: real Airflow DAG runs, the simulator over HTTP, dbt, GX, the marts.
 
 The slowest tests of the suite (Airflow's metadata database is migrated once, then each run is
-a few seconds per day); they prove what `make run` promises.
+one range run per worker); they prove what `make run` promises.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def socialkpi(*args: str, env: dict | None = None) -> subprocess.CompletedProces
         env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1800,
     )
 
 
@@ -46,13 +46,14 @@ def mart_fingerprints(url: str) -> dict[str, tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def first_run(warehouse_url):
-    result = socialkpi("run", "--start", str(START), "--end", str(END))
+    """The whole range as one range run of the ingest DAG."""
+    result = socialkpi("run", "--start", str(START), "--end", str(END), "--workers", "1")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result
 
 
 def test_run_fills_both_marts_through_airflow_and_prints_the_kpis(first_run, warehouse_url):
-    assert f"socialkpi: ingest {START}: success" in first_run.stdout
+    assert f"socialkpi: ingest {START} .. {END}: success" in first_run.stdout
     assert "socialkpi: transform: success" in first_run.stdout
     assert "Social KPIs" in first_run.stdout and "instagram" in first_run.stdout
     assert "Referral traffic from social" in first_run.stdout
@@ -80,10 +81,13 @@ def test_run_fills_both_marts_through_airflow_and_prints_the_kpis(first_run, war
     assert checks == ("true",)
 
 
-def test_a_second_run_leaves_every_mart_row_identical(first_run, warehouse_url):
+def test_daily_runs_of_the_same_days_leave_every_mart_row_identical(first_run, warehouse_url):
+    """One run per day (three one-day range runs side by side) rebuilds exactly the range run's marts."""
     before = mart_fingerprints(warehouse_url)
-    again = socialkpi("run", "--start", str(START), "--end", str(END))
+    again = socialkpi("run", "--start", str(START), "--end", str(END), "--workers", "3")
     assert again.returncode == 0, again.stderr[-3000:]
+    for day in (START, START + timedelta(days=1), END):
+        assert f"socialkpi: ingest {day}: success" in again.stdout
     assert mart_fingerprints(warehouse_url) == before
 
 

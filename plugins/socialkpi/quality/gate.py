@@ -156,8 +156,11 @@ def _run_checkpoint(
     import great_expectations as gx
 
     gx_context, source = context(url)
+    query = batch_query(stream, schema, str(batch_id))
+    if not detailed:
+        return _validate_quickly(gx_context, source, stream, query, parameters, frozenset(excused))
     name = f"{stream.table}__{batch_id}"
-    asset = source.add_query_asset(name=name, query=batch_query(stream, schema, str(batch_id)))
+    asset = source.add_query_asset(name=name, query=query)
     batch_definition = asset.add_batch_definition_whole_table("batch")
     suite = _suite(gx_context, stream, frozenset(excused))
     # Per-batch objects are new names: `add` skips the compare-with-stored work of add_or_update.
@@ -192,3 +195,31 @@ def _run_checkpoint(
         result=result.to_json_dict(),
         data_docs_url=docs_url(run) if detailed else None,
     )
+
+
+def _validate_quickly(context, source, stream: Stream, query: str, parameters: dict, excused) -> Outcome:
+    """The first, boolean-only pass: the batch validated directly, without a checkpoint.
+
+    A checkpoint, a validation definition and a new asset per batch each make GX re-serialise its
+    project config and check the stores for freshness: measured, more than half of the gate's
+    time on small batches. Here one query asset per stream is registered once per process and
+    pointed at the batch (tasks in a worker run one at a time); the failing case goes through the
+    full checkpoint, which writes the data docs.
+    """
+    suite = _suite(context, stream, excused)
+    asset = _ASSETS.get((id(source), stream.table))
+    if asset is None:
+        asset = source.add_query_asset(name=f"{stream.table}__gate", query=query)
+        _ASSETS[(id(source), stream.table)] = asset
+    asset.query = query
+    batch = asset.add_batch_definition_whole_table("batch") if not asset.batch_definitions else None
+    batch = (batch or asset.batch_definitions[0]).get_batch()
+    result = batch.validate(suite, expectation_parameters=parameters, result_format="BOOLEAN_ONLY")
+    return Outcome(
+        success=bool(result.success),
+        failed=[describe(r) for r in result.results if not r.success],
+        result=result.to_json_dict(),
+    )
+
+
+_ASSETS: dict = {}

@@ -14,10 +14,8 @@ from datetime import UTC, datetime
 
 import psycopg
 
+from socialkpi.quality import context as shared
 from socialkpi.quality.context import SITE_NAME, Outcome
-from socialkpi.quality.context import context as _context
-from socialkpi.quality.context import describe as _describe
-from socialkpi.quality.context import docs_url as _docs_url
 from socialkpi.quality.suites import SUITES_DIR
 
 MART_SUITES_FILE = SUITES_DIR / "marts.json"
@@ -40,7 +38,7 @@ def load_mart_checks() -> list[MartCheck]:
 def run_mart_checks(url: str, dag_run_id: str | None = None) -> Outcome:
     import great_expectations as gx
 
-    context, source = _context(url)
+    context, source = shared.context(url)
     run_time = datetime.now(UTC)
     failed: list[str] = []
     results = {}
@@ -66,8 +64,8 @@ def run_mart_checks(url: str, dag_run_id: str | None = None) -> Outcome:
         run = checkpoint.run(run_id=gx.RunIdentifier(run_name=name, run_time=run_time))
         result = next(iter(run.run_results.values()))
         results[check.name] = result.success
-        failed.extend(f"{check.name}: {_describe(r)}" for r in result.results if not r.success)
-        docs_url = _docs_url(run) or docs_url
+        failed.extend(f"{check.name}: {shared.describe(r)}" for r in result.results if not r.success)
+        docs_url = shared.docs_url(run) or docs_url
     outcome = Outcome(success=not failed, failed=failed, result=results, data_docs_url=docs_url)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
