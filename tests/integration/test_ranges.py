@@ -358,3 +358,27 @@ def test_a_45_day_backfill_of_two_instagram_accounts_stays_near_the_minimum(
     print(f"instagram 45-day backfill of 2 accounts: {made} requests, minimum {minimum}")
     assert made <= 1.5 * minimum
     assert made < 5_768 / 4
+
+
+def test_a_narrower_run_the_same_day_keeps_the_posts_it_did_not_read(clean_warehouse, sources_on_simulator):
+    """A backfill reads every post of its range; a daily run later that day reads the last weeks
+    only. Both file their lifetime lists under the same snapshot day: the daily run replaces the
+    posts it read and keeps the older ones (no post loses its latest observation)."""
+    sources_on_simulator_monkeypatch = pytest.MonkeyPatch()
+    only_streams(sources_on_simulator_monkeypatch, "instagram", ["media"])
+    try:
+        ingest_account("instagram", IG_ACCOUNT, DAY - timedelta(days=80), DAY, lookback_days=0)
+        wide = {
+            r["id"]
+            for rows in rows_by_day(clean_warehouse, "instagram__media", IG_ACCOUNT).values()
+            for _, r in rows
+        }
+        ingest_account("instagram", IG_ACCOUNT, DAY, DAY, lookback_days=0)
+        after = rows_by_day(clean_warehouse, "instagram__media", IG_ACCOUNT)
+    finally:
+        sources_on_simulator_monkeypatch.undo()
+    kept = [r["id"] for rows in after.values() for _, r in rows]
+    assert len(kept) == len(set(kept)), "each post once per snapshot day"
+    assert set(kept) == wide, "the narrower run kept the posts it did not read"
+    batches = {batch for rows in after.values() for batch, _ in rows}
+    assert len(batches) == 2, "the posts the daily run read come from its batch, the others from the backfill"
