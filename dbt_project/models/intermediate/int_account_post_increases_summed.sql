@@ -1,0 +1,126 @@
+{#- Account observations for the platforms that report no account-level daily interactions
+    (var post_increase_platforms: X and TikTok), in the contract of int_account_observations_unioned:
+    - the day's likes, comments, shares, saves and views are the sums, over the account's posts
+      observed that day, of the increase of their lifetime counters (int_post_metrics_daily_differenced,
+      exactly as fct_post_metrics_daily);
+    - a post's increase is unknown on its first observation unless that is its publish day (what
+      happened before it was first read is unknown); a day with such a post has unknown (null)
+      counters, and so does a day a posts batch landed for without any observation (e.g. a backfill,
+      where every batch is read on the same day and all observations stand for that day's eve);
+    - every day a posts batch landed for is an observed day (has_account_metrics), so the spine ends
+      at the newest loaded day. -#}
+{%- set counters = ['likes', 'comments', 'shares', 'saves', 'views'] -%}
+{%- set platforms = "'" ~ (var('post_increase_platforms') | join("', '")) ~ "'" -%}
+with
+
+post_metrics as (
+
+    select * from {{ ref('int_post_metrics_daily_differenced') }}
+    where platform in ({{ platforms }})
+
+),
+
+post_observations as (
+
+    select * from {{ ref('int_post_observations_unioned') }}
+    where platform in ({{ platforms }})
+
+),
+
+batch_days as (
+
+    select
+        platform,
+        account_id,
+        batch_interval_start as kpi_date,
+        max(extracted_at) as extracted_at
+
+    from post_observations
+    group by platform, account_id, batch_interval_start
+
+),
+
+day_increases as (
+
+    select
+        platform,
+        account_id,
+        metric_date as kpi_date,
+        max(case when is_first_observation and metric_date <> published_date then 1 else 0 end)
+            as has_unknown_increase,
+        {%- for counter in counters %}
+            sum({{ counter }}) as {{ counter }}{{ "," if not loop.last }}
+        {%- endfor %}
+
+    from post_metrics
+    group by platform, account_id, metric_date
+
+),
+
+observed_days as (
+
+    select
+        platform,
+        account_id,
+        kpi_date,
+        extracted_at
+    from batch_days
+    union
+    select
+        day_increases.platform,
+        day_increases.account_id,
+        day_increases.kpi_date,
+        cast(null as timestamp with time zone) as extracted_at
+    from day_increases
+    left join batch_days
+        on
+            day_increases.platform = batch_days.platform
+            and day_increases.account_id = batch_days.account_id
+            and day_increases.kpi_date = batch_days.kpi_date
+    where batch_days.kpi_date is null
+
+),
+
+observations as (
+
+    {%- for counter in counters %}
+    select
+        observed_days.platform,
+        observed_days.account_id,
+        '{{ counter }}' as metric_name,
+        cast(
+            case when day_increases.has_unknown_increase = 0 then day_increases.{{ counter }} end
+            as {{ dbt.type_numeric() }}
+        ) as metric_value,
+        observed_days.kpi_date as value_date,
+        observed_days.extracted_at
+    from observed_days
+    left join day_increases
+        on
+            observed_days.platform = day_increases.platform
+            and observed_days.account_id = day_increases.account_id
+            and observed_days.kpi_date = day_increases.kpi_date
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+
+),
+
+final as (
+
+    select
+        platform,
+        account_id,
+        metric_name,
+        metric_value,
+        value_date,
+        cast(null as timestamp with time zone) as value_end_at,
+        cast(null as {{ dbt.type_string() }}) as value_timezone,
+        false as is_snapshot,
+        1 as precedence,
+        extracted_at
+
+    from observations
+
+)
+
+select * from final
