@@ -70,7 +70,7 @@ observations_latest as (
         *,
         row_number() over (
             partition by platform, account_id, metric_name, kpi_date
-            order by precedence, extracted_at desc
+            order by precedence asc, extracted_at desc
         ) as row_rank
 
     from observations_dated
@@ -83,11 +83,11 @@ metrics_pivoted as (
         platform,
         account_id,
         kpi_date,
-        -- the platform reported daily metrics for the day (a snapshot alone is not enough)
-        max(case when is_snapshot then 0 else 1 end) = 1 as has_account_metrics,
         {%- for metric in metrics %}
-            max(case when metric_name = '{{ metric }}' then metric_value end) as {{ metric }}{{ "," if not loop.last }}
+            max(case when metric_name = '{{ metric }}' then metric_value end) as {{ metric }},
         {%- endfor %}
+        -- the platform reported daily metrics for the day (a snapshot alone is not enough)
+        max(case when is_snapshot then 0 else 1 end) = 1 as has_account_metrics
 
     from observations_latest
     where row_rank = 1

@@ -46,11 +46,11 @@ day_increases as (
         platform,
         account_id,
         metric_date as kpi_date,
-        max(case when is_first_observation and metric_date <> published_date then 1 else 0 end)
-            as has_unknown_increase,
         {%- for counter in counters %}
-            sum({{ counter }}) as {{ counter }}{{ "," if not loop.last }}
+            sum({{ counter }}) as {{ counter }},
         {%- endfor %}
+        max(case when is_first_observation and metric_date <> published_date then 1 else 0 end)
+            as has_unknown_increase
 
     from post_metrics
     group by platform, account_id, metric_date
@@ -84,23 +84,23 @@ observed_days as (
 observations as (
 
     {%- for counter in counters %}
-    select
-        observed_days.platform,
-        observed_days.account_id,
-        '{{ counter }}' as metric_name,
-        cast(
-            case when day_increases.has_unknown_increase = 0 then day_increases.{{ counter }} end
-            as {{ dbt.type_numeric() }}
-        ) as metric_value,
-        observed_days.kpi_date as value_date,
-        observed_days.extracted_at
-    from observed_days
-    left join day_increases
-        on
-            observed_days.platform = day_increases.platform
-            and observed_days.account_id = day_increases.account_id
-            and observed_days.kpi_date = day_increases.kpi_date
-    {{ "union all" if not loop.last }}
+        select
+            observed_days.platform,
+            observed_days.account_id,
+            '{{ counter }}' as metric_name,
+            cast(
+                case when day_increases.has_unknown_increase = 0 then day_increases.{{ counter }} end
+                as {{ dbt.type_numeric() }}
+            ) as metric_value,
+            observed_days.kpi_date as value_date,
+            observed_days.extracted_at
+        from observed_days
+        left join day_increases
+            on
+                observed_days.platform = day_increases.platform
+                and observed_days.account_id = day_increases.account_id
+                and observed_days.kpi_date = day_increases.kpi_date
+                {{ "union all" if not loop.last }}
     {%- endfor %}
 
 ),

@@ -34,7 +34,7 @@ insight_observations as (
             when 'page_media_view' then 'views'
             when 'page_total_media_view_unique' then 'reach'
         end as metric_name,
-        metric_value,
+        cast(metric_value as {{ dbt.type_numeric() }}) as metric_value,
         cast(null as date) as value_date,
         period_end_at as value_end_at,
         '{{ var("meta_insights_timezone") }}' as value_timezone,
@@ -44,9 +44,9 @@ insight_observations as (
 
     from insights
     where metric_name in (
-        'page_follows', 'page_daily_follows_unique', 'page_daily_unfollows_unique',
-        'page_post_engagements', 'page_media_view', 'page_total_media_view_unique'
-    )
+            'page_follows', 'page_daily_follows_unique', 'page_daily_unfollows_unique',
+            'page_post_engagements', 'page_media_view', 'page_total_media_view_unique'
+        )
 
 ),
 

@@ -30,7 +30,7 @@ insight_observations as (
             when 'unfollows' then 'followers_lost'
             else metric_name
         end as metric_name,
-        metric_value,
+        cast(metric_value as {{ dbt.type_numeric() }}) as metric_value,
         reporting_date as value_date,
         period_end_at as value_end_at,
         '{{ var("meta_insights_timezone") }}' as value_timezone,
@@ -40,8 +40,8 @@ insight_observations as (
 
     from insights
     where metric_name in (
-        'follows', 'unfollows', 'follower_count', 'likes', 'comments', 'shares', 'saves', 'reach', 'views'
-    )
+            'follows', 'unfollows', 'follower_count', 'likes', 'comments', 'shares', 'saves', 'reach', 'views'
+        )
 
 ),
 

@@ -52,26 +52,26 @@ net_gains as (
 observations as (
 
     {%- for metric_name in ['followers_gained', 'follower_net_change'] %}
-    select
-        account_id,
-        '{{ metric_name }}' as metric_name,
-        cast(net_follower_gain as {{ dbt.type_numeric() }}) as metric_value,
-        statistics_date as value_date,
-        false as is_snapshot,
-        extracted_at
-    from net_gains
-    union all
+        select
+            account_id,
+            '{{ metric_name }}' as metric_name,
+            cast(net_follower_gain as {{ dbt.type_numeric() }}) as metric_value,
+            statistics_date as value_date,
+            false as is_snapshot,
+            extracted_at
+        from net_gains
+        union all
     {%- endfor %}
     {%- for metric_name, column in share_metrics.items() %}
-    select
-        account_id,
-        '{{ metric_name }}' as metric_name,
-        cast({{ column }} as {{ dbt.type_numeric() }}) as metric_value,
-        statistics_date as value_date,
-        false as is_snapshot,
-        extracted_at
-    from share_statistics
-    union all
+        select
+            account_id,
+            '{{ metric_name }}' as metric_name,
+            cast({{ column }} as {{ dbt.type_numeric() }}) as metric_value,
+            statistics_date as value_date,
+            false as is_snapshot,
+            extracted_at
+        from share_statistics
+        union all
     {%- endfor %}
     select
         account_id,

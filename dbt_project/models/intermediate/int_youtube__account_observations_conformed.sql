@@ -29,15 +29,15 @@ snapshots as (
 observations as (
 
     {%- for metric_name, column in daily_metrics.items() %}
-    select
-        account_id,
-        '{{ metric_name }}' as metric_name,
-        cast({{ column }} as {{ dbt.type_numeric() }}) as metric_value,
-        activity_date as value_date,
-        false as is_snapshot,
-        extracted_at
-    from channel_daily
-    union all
+        select
+            account_id,
+            '{{ metric_name }}' as metric_name,
+            cast({{ column }} as {{ dbt.type_numeric() }}) as metric_value,
+            activity_date as value_date,
+            false as is_snapshot,
+            extracted_at
+        from channel_daily
+        union all
     {%- endfor %}
     select
         account_id,
