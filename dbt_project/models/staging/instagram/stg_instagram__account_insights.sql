@@ -123,7 +123,7 @@ breakdown_values as (
         'breakdown' as value_kind,
         follow_types.follow_type as breakdown_value,
         cast(null as timestamp with time zone) as period_end_at,
-        coalesce(sum(follow_results.metric_value), 0) as metric_value
+        cast(coalesce(sum(follow_results.metric_value), 0) as {{ dbt.type_numeric() }}) as metric_value
 
     from follow_entries
     cross join follow_types
