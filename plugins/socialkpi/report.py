@@ -41,8 +41,8 @@ def _numeric(text: str) -> bool:
 ACCOUNT_SUMMARY = """
 with window_rows as (
     select *
-    from marts.fct_account_kpis_daily
-    where kpi_date > (select max(kpi_date) from marts.fct_account_kpis_daily) - %(days)s
+    from {schema}.fct_account_kpis_daily
+    where kpi_date > (select max(kpi_date) from {schema}.fct_account_kpis_daily) - %(days)s
 ),
 latest as (
     select distinct on (platform, account_id) platform, account_id, followers
@@ -78,8 +78,8 @@ select analytics_source,
        sum(key_events) as key_events,
        sum(revenue) as revenue,
        sum(key_events)::numeric / nullif(sum(sessions), 0) as conversion_rate
-from marts.fct_social_traffic_daily
-where traffic_date > (select max(traffic_date) from marts.fct_social_traffic_daily) - %(days)s
+from {schema}.fct_social_traffic_daily
+where traffic_date > (select max(traffic_date) from {schema}.fct_social_traffic_daily) - %(days)s
 group by analytics_source, platform
 order by analytics_source, sessions desc
 """
@@ -208,13 +208,19 @@ def _traffic_cells(row: tuple, notes: Footnotes) -> list:
     return cells
 
 
-def kpi_tables(days: int, url: str | None = None) -> str:
+def kpi_tables(days: int, url: str | None = None, schema: str = "marts") -> str:
+    """The KPI summary of the last `days` days of the marts in `schema` (where BI users read them)."""
+    from psycopg import sql
+
+    def query(text: str) -> sql.Composed:
+        return sql.SQL(text).format(schema=sql.Identifier(schema))
+
     with psycopg.connect(url or current_url()) as conn:
         try:
-            cursor = conn.execute(ACCOUNT_SUMMARY, {"days": days})
+            cursor = conn.execute(query(ACCOUNT_SUMMARY), {"days": days})
             names = [column.name for column in cursor.description]
             accounts = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-            traffic = conn.execute(TRAFFIC_SUMMARY, {"days": days}).fetchall()
+            traffic = conn.execute(query(TRAFFIC_SUMMARY), {"days": days}).fetchall()
         except psycopg.errors.UndefinedTable:
             return "No marts yet: run `socialkpi run` (or `make run`) first."
     notes = Footnotes()
