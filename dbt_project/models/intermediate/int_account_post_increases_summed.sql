@@ -7,8 +7,9 @@
       happened before it was first read is unknown); a day with such a post has unknown (null)
       counters, and so does a day a posts batch landed for without any observation (e.g. a backfill,
       where every batch is read on the same day and all observations stand for that day's eve);
-    - every day a posts batch landed for is an observed day (has_account_metrics), so the spine ends
-      at the newest loaded day. -#}
+    - the observed days are the days a posts batch landed for (has_account_metrics), so the spine
+      ends at the newest loaded day; an increase dated after it (a batch read after the account's
+      midnight) waits for that day's batch. -#}
 {%- set counters = ['likes', 'comments', 'shares', 'saves', 'views'] -%}
 {%- set platforms = "'" ~ (var('post_increase_platforms') | join("', '")) ~ "'" -%}
 with
@@ -57,49 +58,25 @@ day_increases as (
 
 ),
 
-observed_days as (
-
-    select
-        platform,
-        account_id,
-        kpi_date,
-        extracted_at
-    from batch_days
-    union
-    select
-        day_increases.platform,
-        day_increases.account_id,
-        day_increases.kpi_date,
-        cast(null as timestamp with time zone) as extracted_at
-    from day_increases
-    left join batch_days
-        on
-            day_increases.platform = batch_days.platform
-            and day_increases.account_id = batch_days.account_id
-            and day_increases.kpi_date = batch_days.kpi_date
-    where batch_days.kpi_date is null
-
-),
-
 observations as (
 
     {%- for counter in counters %}
         select
-            observed_days.platform,
-            observed_days.account_id,
+            batch_days.platform,
+            batch_days.account_id,
             '{{ counter }}' as metric_name,
             cast(
                 case when day_increases.has_unknown_increase = 0 then day_increases.{{ counter }} end
                 as {{ dbt.type_numeric() }}
             ) as metric_value,
-            observed_days.kpi_date as value_date,
-            observed_days.extracted_at
-        from observed_days
+            batch_days.kpi_date as value_date,
+            batch_days.extracted_at
+        from batch_days
         left join day_increases
             on
-                observed_days.platform = day_increases.platform
-                and observed_days.account_id = day_increases.account_id
-                and observed_days.kpi_date = day_increases.kpi_date
+                batch_days.platform = day_increases.platform
+                and batch_days.account_id = day_increases.account_id
+                and batch_days.kpi_date = day_increases.kpi_date
                 {{ "union all" if not loop.last }}
     {%- endfor %}
 
