@@ -9,8 +9,9 @@ page_follows as (
     select
         'facebook' as platform,
         insights.account_id,
-        {{ add_days(-1, to_local_date('insights.period_end_at', "'" ~ var('meta_insights_timezone') ~ "'")) }}
-            as snapshot_date,
+        {{ to_local_date(
+            dbt.dateadd('second', -1, 'insights.period_end_at'), "'" ~ var('meta_insights_timezone') ~ "'"
+        ) }} as snapshot_date,
         insights.metric_value as followers
     from {{ ref('stg_facebook__page_insights') }} as insights
     where insights.metric_name = 'page_follows'

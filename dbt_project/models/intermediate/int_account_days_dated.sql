@@ -3,10 +3,12 @@
     - A value that carries its day (value_date) keeps it: total values and follow breakdowns
       (requested per platform day), LinkedIn's UTC statistics, YouTube Analytics' Pacific days,
       snapshots (their batch's day), X / TikTok post increases.
-    - A value that carries the end of its period (value_end_at) stands for the day that instant
-      closes in value_timezone (the account's timezone when null): the date of value_end_at there,
-      minus one day. Meta's time series end at US Pacific midnights, so a Meta insights day is a
-      Pacific day whatever the account's timezone.
+    - A value that carries the end of its period (value_end_at) stands for the day that holds the
+      period's last instant in value_timezone (the account's timezone when null): for a period that
+      ends at a midnight there, the date of value_end_at minus one day. Meta's time series end at
+      US Pacific midnights, so a Meta insights day is a Pacific day whatever the account's
+      timezone; an end_time that is not a Pacific midnight is dated by the Pacific day its period
+      ends in, never shifted by a day.
     - The latest observation wins per (account, metric, day), after precedence.
     - followers_gained - followers_lost is the net change where the platform reports no net of its
       own; engagements are the sum of likes, comments, shares and saves (a missing one counts 0, null
@@ -50,10 +52,12 @@ observations_dated as (
         observations.extracted_at,
         coalesce(
             observations.value_date,
-            {{ add_days(-1, to_local_date(
-                'observations.value_end_at',
+            -- the day that holds the period's last instant: for a period ending at a midnight of
+            -- the zone, that midnight's date minus one day
+            {{ to_local_date(
+                dbt.dateadd('second', -1, 'observations.value_end_at'),
                 "coalesce(observations.value_timezone, accounts.timezone, 'UTC')"
-            )) }}
+            ) }}
         ) as kpi_date
 
     from observations

@@ -77,7 +77,7 @@ observations as (
                 batch_days.platform = day_increases.platform
                 and batch_days.account_id = day_increases.account_id
                 and batch_days.kpi_date = day_increases.kpi_date
-                {{ "union all" if not loop.last }}
+        {{ "union all" if not loop.last }}
     {%- endfor %}
 
 ),
