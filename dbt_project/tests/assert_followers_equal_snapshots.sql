@@ -1,26 +1,19 @@
 -- Every platform: on each day of fct_account_kpis_daily that a follower snapshot stands for (the
--- snapshot batch's interval_start; for Facebook page_follows, else the page snapshot), followers
--- is the snapshot's total and is not flagged as reconstructed.
+-- snapshot batch's interval_start; for Facebook page_follows of the Pacific insights day, else the
+-- page snapshot), followers is the snapshot's total, not flagged as reconstructed, with
+-- followers_method 'snapshot' anchored on that day.
 with
-
-facebook_accounts as (
-
-    select * from {{ ref('stg_socialkpi__accounts') }}
-    where source = 'facebook'
-
-),
 
 page_follows as (
 
     select
         'facebook' as platform,
         insights.account_id,
-        {{ add_days(-1, to_local_date('insights.period_end_at', "coalesce(facebook_accounts.timezone, 'UTC')")) }}
-            as snapshot_date,
+        {{ to_local_date(
+            dbt.dateadd('second', -1, 'insights.period_end_at'), "'" ~ var('meta_insights_timezone') ~ "'"
+        ) }} as snapshot_date,
         insights.metric_value as followers
     from {{ ref('stg_facebook__page_insights') }} as insights
-    left join facebook_accounts
-        on insights.account_id = facebook_accounts.account_id
     where insights.metric_name = 'page_follows'
 
 ),
@@ -99,6 +92,8 @@ final as (
         mart.kpi_date,
         mart.followers,
         mart.is_followers_reconstructed,
+        mart.followers_method,
+        mart.followers_anchor_date,
         snapshots.followers as snapshot_followers
     from mart
     inner join snapshots
@@ -112,6 +107,8 @@ final as (
             mart.followers is null
             or mart.followers <> snapshots.followers
             or mart.is_followers_reconstructed
+            or mart.followers_method <> 'snapshot'
+            or mart.followers_anchor_date <> mart.kpi_date
         )
 
 )

@@ -4,17 +4,18 @@
     total) still anchors the backward reconstruction, but adds no row of its own: a day with a
     follower total and no engagement data would read as a day without engagement.
 
-    followers(d), in order of preference:
-    1. the snapshot for d;
-    2. forward from the last snapshot b before d: followers(b) + net changes of days b+1..d;
-    3. backward from the next snapshot a after d: followers(a) - net changes of days d+1..a;
-    4. null when no snapshot exists or a net change on the way is unknown.
-    Cases 2 and 3 set is_followers_reconstructed. -#}
+    followers(d), in order of preference (followers_method, followers_anchor_date):
+    1. 'snapshot': the snapshot for d (anchor d);
+    2. 'forward': from the last snapshot b before d: followers(b) + net changes of days b+1..d (anchor b);
+    3. 'backward': from the next snapshot a after d: followers(a) - net changes of days d+1..a (anchor a);
+    4. null (method and anchor null) when no snapshot exists or a net change on the way is unknown.
+    A quiet day has a net change of 0 (staging decides zero versus unknown per platform), so only an
+    unknown day stops a reconstruction. Cases 2 and 3 set is_followers_reconstructed. -#}
 with
 
 account_days as (
 
-    select * from {{ ref('int_account_days_unioned') }}
+    select * from {{ ref('int_account_days_dated') }}
 
 ),
 
@@ -73,7 +74,8 @@ spined as (
         account_days.engagements,
         account_days.reach,
         account_days.views,
-        coalesce(account_days.posts_published, 0) as posts_published
+        coalesce(account_days.posts_published, 0) as posts_published,
+        coalesce(account_days.engagements_on_published_posts, 0) as engagements_on_published_posts
 
     from spine
     left join account_days
@@ -114,11 +116,15 @@ anchored as (
     select
         *,
         max(followers_snapshot) over previous_snapshot as previous_snapshot_followers,
+        max(case when followers_snapshot is not null then kpi_date end) over previous_snapshot
+            as previous_snapshot_date,
         max(case when followers_snapshot is not null then net_change_to_date end)
             over previous_snapshot as previous_snapshot_net_change_to_date,
         max(case when followers_snapshot is not null then unknown_changes_to_date end)
             over previous_snapshot as previous_snapshot_unknown_changes_to_date,
         max(followers_snapshot) over next_snapshot as next_snapshot_followers,
+        max(case when followers_snapshot is not null then kpi_date end) over next_snapshot
+            as next_snapshot_date,
         max(case when followers_snapshot is not null then net_change_to_date end)
             over next_snapshot as next_snapshot_net_change_to_date,
         max(case when followers_snapshot is not null then unknown_changes_to_date end)
@@ -162,6 +168,16 @@ final as (
             as followers,
         (followers_snapshot is null and coalesce(followers_forward, followers_backward) is not null)
             as is_followers_reconstructed,
+        case
+            when followers_snapshot is not null then 'snapshot'
+            when followers_forward is not null then 'forward'
+            when followers_backward is not null then 'backward'
+        end as followers_method,
+        case
+            when followers_snapshot is not null then kpi_date
+            when followers_forward is not null then previous_snapshot_date
+            when followers_backward is not null then next_snapshot_date
+        end as followers_anchor_date,
         followers_gained,
         followers_lost,
         follower_net_change,
@@ -172,7 +188,8 @@ final as (
         engagements,
         reach,
         views,
-        posts_published
+        posts_published,
+        engagements_on_published_posts
 
     from reconstructed
     where kpi_date <= last_metrics_date

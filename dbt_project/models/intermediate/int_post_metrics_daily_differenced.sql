@@ -9,7 +9,7 @@ with
 
 post_days as (
 
-    select * from {{ ref('int_post_days_unioned') }}
+    select * from {{ ref('int_post_days_dated') }}
 
 ),
 

@@ -63,7 +63,10 @@ final as (
         cast(sum(changes.engagements) over last_7_days as {{ dbt.type_bigint() }}) as engagements_rolling_7d,
         cast(sum(changes.engagements) over last_28_days as {{ dbt.type_bigint() }}) as engagements_rolling_28d,
         cast(sum(changes.follower_change) over last_7_days as {{ dbt.type_bigint() }}) as follower_change_rolling_7d,
-        cast(sum(changes.follower_change) over last_28_days as {{ dbt.type_bigint() }}) as follower_change_rolling_28d
+        cast(sum(changes.follower_change) over last_28_days as {{ dbt.type_bigint() }}) as follower_change_rolling_28d,
+        changes.followers_method,
+        changes.followers_anchor_date,
+        changes.engagements_on_published_posts
 
     from changes
     left join accounts

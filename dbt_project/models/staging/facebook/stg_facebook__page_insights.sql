@@ -3,9 +3,18 @@
     is set in intermediate. Latest extraction wins. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'facebook'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('facebook', 'page_insights') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

@@ -2,9 +2,18 @@
     The post id is the part of `id` before `/insights/`. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'facebook'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('facebook', 'post_insights') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

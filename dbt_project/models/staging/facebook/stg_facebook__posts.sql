@@ -3,9 +3,18 @@
     which Graph leaves out when nobody shared (0). -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'facebook'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('facebook', 'posts') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

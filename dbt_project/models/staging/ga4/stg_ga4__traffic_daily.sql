@@ -2,9 +2,18 @@
     GA4's own `(not set)` is kept as it is: it is a real value in GA4's reports. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'ga4'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('ga4', 'traffic_daily') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

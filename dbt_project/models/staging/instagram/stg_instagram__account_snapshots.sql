@@ -2,9 +2,18 @@
     it stands for (followers at the end of that day); intermediate uses it as the KPI day. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'instagram'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('instagram', 'account') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

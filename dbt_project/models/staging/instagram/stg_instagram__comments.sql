@@ -2,9 +2,18 @@
     extraction of the top-level comment: a later batch of the same media holds the newer replies. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'instagram'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('instagram', 'comments') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

@@ -1,9 +1,18 @@
 {#- One row per media: the media list is re-read every day, so the latest extraction wins. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'instagram'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('instagram', 'media') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

@@ -2,9 +2,18 @@
     so every daily batch is kept; intermediate decides which day each observation stands for. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'instagram'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('instagram', 'media_insights') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

@@ -2,9 +2,18 @@
     it stands for. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'linkedin'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('linkedin', 'network_size') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

@@ -2,9 +2,18 @@
     The campaign is the utm_campaign of the article link, else of the first link in the commentary. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'linkedin'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('linkedin', 'posts') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

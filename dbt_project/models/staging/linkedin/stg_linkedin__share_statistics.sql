@@ -3,9 +3,18 @@
     Latest extraction wins. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'linkedin'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('linkedin', 'share_statistics') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

@@ -4,9 +4,18 @@
     a fraction here (2.73 -> 0.0273), as every rate in the project. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'plausible'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('plausible', 'goals_daily') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

@@ -3,9 +3,18 @@
     share_url (https://www.tiktok.com/@handle/video/id). -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'tiktok'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('tiktok', 'videos') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

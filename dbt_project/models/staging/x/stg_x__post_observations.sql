@@ -2,9 +2,18 @@
     them, one row per (post, batch). Which day an observation stands for is decided in intermediate. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'x'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('x', 'posts') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

@@ -3,9 +3,18 @@
     URLs of `entities.urls[]` (read from the array's JSON text, which keeps the array's order). -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'x'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('x', 'posts') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

@@ -1,9 +1,18 @@
 {#- History model: one followers snapshot per batch; its interval_start is the day it stands for. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'x'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('x', 'user') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

@@ -2,9 +2,18 @@
     date). Keeps the stream's name, like stg_ga4__traffic_daily. Latest extraction wins. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'youtube'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('youtube', 'channel_daily') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

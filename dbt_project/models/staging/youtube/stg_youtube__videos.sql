@@ -2,9 +2,18 @@
     first utm_campaign= in the description. -#}
 with
 
+configured_accounts as (
+
+    select account_id from {{ ref('stg_socialkpi__accounts') }}
+    where source = 'youtube'
+
+),
+
 source as (
 
+    -- raw keeps every account ever extracted; the marts show exactly the configured ones
     select * from {{ source('youtube', 'videos') }}
+    where account_id in (select configured_accounts.account_id from configured_accounts)
 
 ),
 

@@ -1,8 +1,7 @@
-{#- Facebook lifetime post counters per (post, day): reactions, comments and shares from the posts
-    batch, views (post_media_view) from the post insights batch of the same day. An observation
-    extracted on local day s stands for the end of day s - 1 (the run reads just after midnight),
-    but never for a day before the post was published; the latest extraction wins per day. -#}
-{%- set account_timezone = "coalesce(accounts.timezone, 'UTC')" -%}
+{#- Facebook lifetime post counters as each batch read them, one row per (post, batch), renamed to
+    the contract of int_post_observations_unioned: reactions, comments and shares from the posts
+    batch, views (post_media_view) from the post insights batch of the same day. The day an
+    observation stands for is set once, in int_post_days_dated. -#}
 with
 
 post_observations as (
@@ -20,13 +19,6 @@ post_insights as (
 posts as (
 
     select * from {{ ref('int_facebook__posts_conformed') }}
-
-),
-
-accounts as (
-
-    select * from {{ ref('stg_socialkpi__accounts') }}
-    where source = 'facebook'
 
 ),
 
@@ -51,7 +43,9 @@ batches as (
         post_observations.shares,
         insights_by_batch.views,
         coalesce(post_observations.post_id, insights_by_batch.post_id) as post_id,
-        coalesce(post_observations.extracted_at, insights_by_batch.extracted_at) as extracted_at
+        coalesce(post_observations.extracted_at, insights_by_batch.extracted_at) as extracted_at,
+        coalesce(post_observations.batch_interval_start, insights_by_batch.batch_interval_start)
+            as batch_interval_start
 
     from post_observations
     full outer join insights_by_batch
@@ -72,33 +66,11 @@ observations as (
         batches.shares,
         batches.views,
         batches.extracted_at,
-        {{ add_days(-1, to_local_date('batches.extracted_at', account_timezone)) }} as observed_date
+        batches.batch_interval_start
 
     from batches
     inner join posts
         on batches.post_id = posts.post_id
-    left join accounts
-        on posts.account_id = accounts.account_id
-
-),
-
-observations_dated as (
-
-    select
-        *,
-        case when observed_date < published_date then published_date else observed_date end as metric_date
-
-    from observations
-
-),
-
-observations_latest as (
-
-    select
-        *,
-        row_number() over (partition by post_id, metric_date order by extracted_at desc) as row_rank
-
-    from observations_dated
 
 ),
 
@@ -108,16 +80,16 @@ final as (
         'facebook' as platform,
         account_id,
         post_id,
-        metric_date,
         published_date,
+        batch_interval_start,
+        extracted_at,
         cast(reactions as {{ dbt.type_bigint() }}) as lifetime_likes,
         cast(comments as {{ dbt.type_bigint() }}) as lifetime_comments,
         cast(shares as {{ dbt.type_bigint() }}) as lifetime_shares,
         cast(null as {{ dbt.type_bigint() }}) as lifetime_saves,
         cast(views as {{ dbt.type_bigint() }}) as lifetime_views
 
-    from observations_latest
-    where row_rank = 1
+    from observations
 
 )
 
