@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import requests
 from socialkpi.simulator import SimulatorServer
-from socialkpi.simulator.world import local_midnight_utc
+from socialkpi.simulator.world import PACIFIC, midnight
 
 TODAY = date(2026, 11, 26)
 IG_USER = "17841400000000001"
@@ -36,10 +36,10 @@ def start(today: date = TODAY, seed: int = 42) -> SimulatorServer:
 
 
 def day_bounds(day: date) -> dict[str, int]:
-    """since/until of one local reporting day, as the extractor sends them."""
+    """since/until of one Meta reporting day: Pacific midnights (Meta cuts days there)."""
     return {
-        "since": int(local_midnight_utc(day).timestamp()),
-        "until": int(local_midnight_utc(day + timedelta(days=1)).timestamp()),
+        "since": int(midnight(day, PACIFIC).timestamp()),
+        "until": int(midnight(day + timedelta(days=1), PACIFIC).timestamp()),
     }
 
 
