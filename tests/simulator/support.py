@@ -18,13 +18,17 @@ LI_ORG = "90362860"
 YT_CHANNEL = "UC_x5XG1OV2P6uZZ5FSM9Ttw"
 TT_USER = "723f24d7-e717-40f8-a2b6-cb8464cd23b4"
 PLAUSIBLE_SITE = "northwind.example"
+# The Meta and YouTube accounts live in Los Angeles: their local day is the Pacific day the
+# APIs cut, so snapshot differences equal the daily totals (tests/simulator/test_platform_days.py
+# covers accounts elsewhere). Bare ids live in Europe/Berlin.
+LA = "America/Los_Angeles"
 ACCOUNTS = {
-    "instagram": [IG_USER, IG_OTHER],
+    "instagram": [{"id": IG_USER, "timezone": LA}, IG_OTHER],
     "ga4": [GA4_PROPERTY],
-    "facebook": [FB_PAGE],
+    "facebook": [{"id": FB_PAGE, "timezone": LA}],
     "x": [X_USER],
     "linkedin": [LI_ORG],
-    "youtube": [YT_CHANNEL],
+    "youtube": [{"id": YT_CHANNEL, "timezone": LA}],
     "tiktok": [TT_USER],
     "plausible": [PLAUSIBLE_SITE],
 }

@@ -358,7 +358,7 @@ SMALL_ACCOUNT_PLATFORMS = ("instagram", "facebook")
 
 def is_small_account(platform: str, account_id: str) -> bool:
     """About one Instagram or Facebook account in three is small; stable whatever the seed."""
-    return platform in SMALL_ACCOUNT_PLATFORMS and stable_int("small", platform, account_id) % 3 == 0
+    return platform in SMALL_ACCOUNT_PLATFORMS and stable_int("small", platform, account_id) % 3 == 2
 
 
 class SocialAccount:
