@@ -75,7 +75,10 @@ def simulator():
     config = load_config()
     server = SimulatorServer(
         seed=config.simulator_seed,
-        accounts={name: [a.id for a in source.accounts] for name, source in config.sources.items()},
+        accounts={
+            name: [{"id": a.id, "timezone": a.timezone} for a in source.accounts]
+            for name, source in config.sources.items()
+        },
         host="127.0.0.1",
         port=0,
     )

@@ -115,8 +115,12 @@ def cmd_warehouse(args) -> int:
 
 
 # ---- simulator ---------------------------------------------------------------------------------
-def simulator_accounts(config) -> dict[str, list[str]]:
-    return {name: [a.id for a in source.accounts] for name, source in config.sources.items()}
+def simulator_accounts(config) -> dict[str, list[dict[str, str]]]:
+    """Every configured account with its timezone: the simulator cuts days in it."""
+    return {
+        name: [{"id": a.id, "timezone": a.timezone} for a in source.accounts]
+        for name, source in config.sources.items()
+    }
 
 
 def cmd_simulate(args) -> int:
