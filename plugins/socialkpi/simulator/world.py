@@ -283,7 +283,9 @@ class Post:
     def share_at(self, instant: datetime, growth_days: int = COUNTER_GROWTH_DAYS) -> float:
         """Share of the lifetime totals reached at ``instant``: 0 at publication,
         ``first_day_share`` 24 hours later, then geometric until ``growth_days``."""
-        age = (instant - self.published_at).total_seconds() / 86400
+        return self._share((instant - self.published_at).total_seconds() / 86400, growth_days)
+
+    def _share(self, age: float, growth_days: int) -> float:
         if age <= 0:
             return 0.0
         if age >= growth_days:
@@ -294,6 +296,15 @@ class Post:
         """The counter at ``instant`` (floor keeps it monotonic and integer)."""
         growth_days = FOLLOWS_GROWTH_DAYS if metric == "follows" else COUNTER_GROWTH_DAYS
         return math.floor(self.totals[metric] * self.share_at(instant, growth_days) + 1e-9)
+
+    def lifetimes_at(self, instant: datetime) -> dict[str, int]:
+        """Every counter at ``instant`` (what :meth:`lifetime_at` gives, in one pass)."""
+        age = (instant - self.published_at).total_seconds() / 86400
+        counters, follows = self._share(age, COUNTER_GROWTH_DAYS), self._share(age, FOLLOWS_GROWTH_DAYS)
+        return {
+            metric: math.floor(total * (follows if metric == "follows" else counters) + 1e-9)
+            for metric, total in self.totals.items()
+        }
 
     def lifetime(self, metric: str, as_of: date) -> int:
         """The counter at the end of the account's local day ``as_of``."""
@@ -314,6 +325,9 @@ class Post:
             f"{BRAND_SITE}{self.campaign.landing_page}?utm_source={self.platform}"
             f"&utm_medium=social&utm_campaign={self.campaign.name}"
         )
+
+
+POST_METRICS = ("reach", "views", "likes", "comments", "saves", "shares", "clicks", "follows")
 
 
 def _uniform(rng: random.Random, bounds: tuple[float, float]) -> float:
@@ -388,6 +402,8 @@ class SocialAccount:
         self._followers_cache: dict[date, int] = {}
         self._own_cache: dict[date, DayActivity] = {}
         self._window_cache: dict[tuple[datetime, datetime], DayActivity] = {}
+        self._increase_cache: dict[tuple[datetime, datetime], dict[str, int]] = {}
+        self._span_cache: dict[tuple[date, date], list[Post]] = {}
         self._lock = threading.RLock()
 
     # -- the account's clock ---------------------------------------------------------------
@@ -511,11 +527,15 @@ class SocialAccount:
         self, start: datetime, end: datetime, growth_days: int = COUNTER_GROWTH_DAYS
     ) -> list[Post]:
         """Posts whose counters can move during [start, end)."""
-        first = date_in(start, self.tz) - timedelta(days=growth_days + 1)
+        first = max(date_in(start, self.tz) - timedelta(days=growth_days + 1), HISTORY_START)
         last = date_in(end, self.tz)
-        return [
-            post for post in self.posts_between(first, last + timedelta(days=1)) if post.published_at < end
-        ]
+        span = self._span_cache.get((first, last))
+        if span is None:
+            span = []
+            for offset in range((last - first).days + 1):
+                span.extend(self.posts_on(first + timedelta(days=offset)))
+            self._span_cache[(first, last)] = span
+        return [post for post in span if post.published_at < end]
 
     def growing_posts(self, day: date) -> list[Post]:
         """Posts whose lifetime counters can still move on local ``day``."""
@@ -589,11 +609,26 @@ class SocialAccount:
         """The activity of ``day`` cut in ``tz`` (default: the account's local day)."""
         return self.activity_between(*self.day_bounds(day, tz))
 
+    def increases_between(self, start: datetime, end: datetime) -> dict[str, int]:
+        """Every counter's growth over all posts during [start, end), cached per window (a day
+        cut in some zone): one pass over the growing posts serves every metric."""
+        key = (start, end)
+        with self._lock:
+            cached = self._increase_cache.get(key)
+        if cached is not None:
+            return cached
+        totals = dict.fromkeys(POST_METRICS, 0)
+        for post in self.posts_growing_between(start, end):
+            before, after = post.lifetimes_at(start), post.lifetimes_at(end)
+            for metric in POST_METRICS:
+                totals[metric] += after[metric] - before[metric]
+        with self._lock:
+            self._increase_cache[key] = totals
+        return totals
+
     def increase_between(self, metric: str, start: datetime, end: datetime) -> int:
         """The sum over all posts of the ``metric`` counters' growth during [start, end)."""
-        return sum(
-            post.increase_between(metric, start, end) for post in self.posts_growing_between(start, end)
-        )
+        return self.increases_between(start, end)[metric]
 
     def daily_increase(self, metric: str, day: date, tz: ZoneInfo | None = None) -> int:
         return self.increase_between(metric, *self.day_bounds(day, tz))
