@@ -230,3 +230,31 @@ def test_requests_served_are_counted_per_source(http, server):
 def test_an_unknown_timezone_is_a_one_line_error():
     with pytest.raises(ValueError, match="unknown timezone 'Mars/Olympus'"):
         SimulatorServer(seed=1, accounts={"instagram": [{"id": "1", "timezone": "Mars/Olympus"}]})
+
+
+@pytest.mark.parametrize(("account_id", "zone"), [(IG_TEHRAN, TEHRAN), (IG_SYDNEY, SYDNEY)])
+def test_instagram_answers_what_the_recomputation_expects(http, server, account_id, zone):
+    names = ("likes", "comments", "shares", "saves", "reach", "views")
+    for day in (date(2026, 10, 4), date(2026, 11, 1), TODAY - timedelta(days=1)):
+        params = {"metric": ",".join(names), "period": "day", "metric_type": "total_value"}
+        body = ig_insights(http, server, account_id, {**params, **window(day, PACIFIC)})
+        want = expected.account_day("instagram", account_id, zone, day, TODAY)
+        assert {name: body[name]["total_value"]["value"] for name in names} == {
+            name: want[name] for name in names
+        }
+        moves = ig_insights(
+            http,
+            server,
+            account_id,
+            {
+                "metric": "follows_and_unfollows",
+                "period": "day",
+                "metric_type": "total_value",
+                "breakdown": "follow_type",
+                **window(day, PACIFIC),
+            },
+        )
+        results = moves["follows_and_unfollows"]["total_value"]["breakdowns"][0]["results"]
+        served = {result["dimension_values"][0]: result["value"] for result in results}
+        assert served.get("FOLLOWER", 0) == want["followers_gained"]
+        assert served.get("NON_FOLLOWER", 0) == want["followers_lost"]
