@@ -70,15 +70,9 @@ def clean_warehouse(warehouse_url):
 def simulator():
     """The simulator serving the test configuration's accounts, on a free port."""
     from socialkpi.config import load_config
-    from socialkpi.simulator import SimulatorServer
+    from socialkpi.pipeline import build_simulator
 
-    config = load_config()
-    server = SimulatorServer(
-        seed=config.simulator_seed,
-        accounts={name: [a.id for a in source.accounts] for name, source in config.sources.items()},
-        host="127.0.0.1",
-        port=0,
-    )
+    server = build_simulator(load_config(), port=0)
     server.start()
     yield server
     server.stop()

@@ -142,13 +142,9 @@ def build_simulator(config: Config, port: int):
     """The simulator for the configured accounts (not started)."""
     from socialkpi.simulator import SimulatorServer
 
-    accounts = simulator_accounts(config)
-    server = SimulatorServer(seed=config.simulator_seed, accounts=accounts, host="127.0.0.1", port=port)
-    if not all(isinstance(i, str) for ids in server.world.account_ids.values() for i in ids):
-        # A simulator that predates timezone-aware accounts takes the ids only.
-        ids = {name: [a["id"] for a in listed] for name, listed in accounts.items()}
-        server = SimulatorServer(seed=config.simulator_seed, accounts=ids, host="127.0.0.1", port=port)
-    return server
+    return SimulatorServer(
+        seed=config.simulator_seed, accounts=simulator_accounts(config), host="127.0.0.1", port=port
+    )
 
 
 # ---- the range -------------------------------------------------------------------------------------

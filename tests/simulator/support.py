@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import requests
 from socialkpi.simulator import SimulatorServer
-from socialkpi.simulator.world import local_midnight_utc
+from socialkpi.simulator.world import PACIFIC, midnight
 
 TODAY = date(2026, 11, 26)
 IG_USER = "17841400000000001"
@@ -18,13 +18,17 @@ LI_ORG = "90362860"
 YT_CHANNEL = "UC_x5XG1OV2P6uZZ5FSM9Ttw"
 TT_USER = "723f24d7-e717-40f8-a2b6-cb8464cd23b4"
 PLAUSIBLE_SITE = "northwind.example"
+# The Meta and YouTube accounts live in Los Angeles: their local day is the Pacific day the
+# APIs cut, so snapshot differences equal the daily totals (tests/simulator/test_platform_days.py
+# covers accounts elsewhere). Bare ids live in Europe/Berlin.
+LA = "America/Los_Angeles"
 ACCOUNTS = {
-    "instagram": [IG_USER, IG_OTHER],
+    "instagram": [{"id": IG_USER, "timezone": LA}, IG_OTHER],
     "ga4": [GA4_PROPERTY],
-    "facebook": [FB_PAGE],
+    "facebook": [{"id": FB_PAGE, "timezone": LA}],
     "x": [X_USER],
     "linkedin": [LI_ORG],
-    "youtube": [YT_CHANNEL],
+    "youtube": [{"id": YT_CHANNEL, "timezone": LA}],
     "tiktok": [TT_USER],
     "plausible": [PLAUSIBLE_SITE],
 }
@@ -36,10 +40,10 @@ def start(today: date = TODAY, seed: int = 42) -> SimulatorServer:
 
 
 def day_bounds(day: date) -> dict[str, int]:
-    """since/until of one local reporting day, as the extractor sends them."""
+    """since/until of one Meta reporting day: Pacific midnights (Meta cuts days there)."""
     return {
-        "since": int(local_midnight_utc(day).timestamp()),
-        "until": int(local_midnight_utc(day + timedelta(days=1)).timestamp()),
+        "since": int(midnight(day, PACIFIC).timestamp()),
+        "until": int(midnight(day + timedelta(days=1), PACIFIC).timestamp()),
     }
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 from socialkpi.simulator import Faults
-from socialkpi.simulator.world import TIMEZONE
+from socialkpi.simulator.world import PACIFIC
 
 from .support import GA4_PROPERTY, IG_USER, TODAY, day_bounds
 
@@ -164,10 +164,10 @@ def test_dates_out_of_range(http, server):
         params={"metric": "follower_count", "period": "day", **day_bounds(YESTERDAY)},
     )
     end_time = response.json()["data"][0]["values"][0]["end_time"]
-    day = datetime.strptime(end_time, "%Y-%m-%dT%H:%M:%S%z").astimezone(TIMEZONE).date()
+    day = datetime.strptime(end_time, "%Y-%m-%dT%H:%M:%S%z").astimezone(PACIFIC).date()
     assert day - timedelta(days=1) != YESTERDAY
     newest = ig_media(http, server).json()["data"][0]["timestamp"]
-    assert datetime.strptime(newest, "%Y-%m-%dT%H:%M:%S%z").astimezone(TIMEZONE).date() >= TODAY
+    assert datetime.strptime(newest, "%Y-%m-%dT%H:%M:%S%z").astimezone(PACIFIC).date() >= TODAY
     server.set_faults("ga4", Faults(dates_out_of_range=True))
     assert ga4_report(http, server).json()["rows"][0]["dimensionValues"][0]["value"] != "20261120"
 

@@ -123,7 +123,7 @@ def test_instagram_posts_bring_sessions_under_their_campaign(http, server):
     post_days = {}
     for item in media:
         day = datetime.strptime(item["timestamp"], "%Y-%m-%dT%H:%M:%S%z").astimezone(TIMEZONE).date()
-        if day < window_start or "utm_campaign=" not in item["caption"]:
+        if not window_start <= day < TODAY or "utm_campaign=" not in item["caption"]:
             continue
         url = item["caption"].split("Link: ")[1].split()[0]
         campaign = parse_qs(urlsplit(url).query)["utm_campaign"][0]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
-from socialkpi.simulator.world import local_midnight_utc
+from socialkpi.simulator.world import local_midnight_utc, midnight
 
 from .support import LI_ORG, TODAY
 
@@ -13,7 +13,8 @@ ORG = f"urn:li:organization:{LI_ORG}"
 
 
 def ms(day):
-    return int(local_midnight_utc(day).timestamp() * 1000)
+    """A UTC midnight in epoch ms (LinkedIn's DAY buckets are UTC days)."""
+    return int(midnight(day, UTC).timestamp() * 1000)
 
 
 def intervals(first, last):
@@ -48,21 +49,44 @@ def test_version_header_is_required_and_must_be_active(http, server):
     }
 
 
-def test_follower_gains_add_up_to_the_network_size(http, server, next_day_server):
+def test_follower_gains_are_utc_days_settled_two_days_late(http, server, next_day_server):
+    # Changed on purpose: buckets are UTC days (not the organization's local days) and a day
+    # is served once two more UTC days have passed; the network size is live.
     body = get(
         http,
-        next_day_server,
+        server,
         "/rest/organizationalEntityFollowerStatistics",
         q="organizationalEntity",
         organizationalEntity=ORG,
-        timeIntervals=intervals(TODAY, TODAY),
+        timeIntervals=intervals(TODAY - timedelta(days=4), TODAY),
+    )
+    settled = [TODAY - timedelta(days=4), TODAY - timedelta(days=3)]
+    assert [element["timeRange"] for element in body["elements"]] == [
+        {"start": ms(day), "end": ms(day + timedelta(days=1))} for day in settled
+    ]
+    account = server.world.account("linkedin", LI_ORG)
+    for day, element in zip(settled, body["elements"], strict=True):
+        gains = element["followerGains"]
+        moved = account.activity(day, UTC)
+        assert gains["organicFollowerGain"] + gains["paidFollowerGain"] == moved.follows - moved.unfollows
+    # the organization's local (Berlin) day is what the live network size moves by
+    local = account.activity(TODAY)
+    assert first_degree(http, next_day_server) - first_degree(http, server) == local.follows - local.unfollows
+
+
+def test_a_local_midnight_bucket_is_floored_to_the_utc_day(http, server):
+    day = TODAY - timedelta(days=5)
+    start = int(local_midnight_utc(day).timestamp() * 1000)  # Berlin midnight: 23:00 UTC the day before
+    body = get(
+        http,
+        server,
+        "/rest/organizationalEntityFollowerStatistics",
+        q="organizationalEntity",
+        organizationalEntity=ORG,
+        timeIntervals=f"(timeRange:(start:{start},end:{start + 86_400_000}),timeGranularityType:DAY)",
     )
     [element] = body["elements"]
-    gains = element["followerGains"]
-    assert element["timeRange"] == {"start": ms(TODAY), "end": ms(TODAY + timedelta(days=1))}
-    assert first_degree(http, next_day_server) - first_degree(http, server) == (
-        gains["organicFollowerGain"] + gains["paidFollowerGain"]
-    )
+    assert element["timeRange"]["start"] == ms(day - timedelta(days=1))
 
 
 def test_lifetime_follower_statistics(http, server):
@@ -85,7 +109,7 @@ def test_daily_share_statistics(http, server):
         "/rest/organizationalEntityShareStatistics",
         q="organizationalEntity",
         organizationalEntity=ORG,
-        timeIntervals=intervals(TODAY - timedelta(days=7), TODAY - timedelta(days=1)),
+        timeIntervals=intervals(TODAY - timedelta(days=9), TODAY - timedelta(days=3)),
     )
     assert len(body["elements"]) == 7
     for element in body["elements"]:

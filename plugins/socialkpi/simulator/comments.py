@@ -20,7 +20,7 @@ from socialkpi.simulator.world import (
     World,
     brand_identity,
     days_between,
-    local_midnight_utc,
+    midnight,
     rng_for,
     stable_int,
 )
@@ -83,13 +83,13 @@ def threads_for(world: World, post: Post) -> list[Thread]:
     threads: list[Thread] = []
     pending: list[tuple[datetime, Thread]] = []  # (reply due at, thread) in due order
     sequence = 0
-    for day in days_between(post.local_date, world.today):
+    for day in days_between(post.local_date, world.account_of(post).today):
         new_events = post.increase_on("comments", day)
         if new_events <= 0:
             continue
         rng = rng_for(world.seed, "comments", post.post_id, day)
-        day_start = max(local_midnight_utc(day), post.published_at + timedelta(minutes=2))
-        day_end = local_midnight_utc(day + timedelta(days=1))
+        day_start = max(midnight(day, post.tz), post.published_at + timedelta(minutes=2))
+        day_end = midnight(day + timedelta(days=1), post.tz)
         span = max(60.0, (day_end - day_start).total_seconds() - 1)
         moments = sorted(day_start + timedelta(seconds=rng.uniform(0, span)) for _ in range(new_events))
         for moment in moments:

@@ -2,39 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from socialkpi.simulator import comments as comment_threads
 from socialkpi.simulator.faults import foreign_id
 from socialkpi.simulator.meta_graph import (
     GraphPlatform,
+    cursor_page,
+    end_time,
     field_base,
     graph_error,
     graph_time,
+    insights_element,
     nested_fields,
-    opaque_cursor,
+    pacific_bounds,
     parse_graph_time,
-    parse_limit,
-    read_cursor,
+    select_fields,
+    served_days,
     split_fields,
     window_days,
     window_paging,
 )
-from socialkpi.simulator.paging import slice_page
-from socialkpi.simulator.wire import (
-    ApiError,
-    Request,
-    Response,
-    json_response,
-    malformed_json_response,
-)
+from socialkpi.simulator.wire import ApiError, Request, Response, json_response
 from socialkpi.simulator.world import (
     BRAND_SITE,
+    PACIFIC,
     Post,
     SocialAccount,
     brand_identity,
-    local_midnight_utc,
+    midnight,
     rng_for,
     stable_int,
 )
@@ -148,7 +145,7 @@ class FacebookPages(GraphPlatform):
     def _page(self, request: Request, account: SocialAccount) -> dict[str, Any]:
         faults = request.faults
         handle, name = brand_identity(PLATFORM, account.account_id)
-        followers = account.followers_at_end_of(request.world.last_complete_day)
+        followers = account.followers_now()
         if faults.follower_jump:
             followers *= 5
         if faults.negative_counts:
@@ -163,13 +160,8 @@ class FacebookPages(GraphPlatform):
             "fan_count": round(followers * 0.93),
             "website": BRAND_SITE,
         }
-        body = {}
-        for spec in split_fields(request.query.get("fields", "id,name")):
-            name_ = field_base(spec)
-            if name_ not in values:
-                raise self.nonexisting_field(request, name_, "Page")
-            body[name_] = values[name_]
-        body.setdefault("id", values["id"])
+        requested = split_fields(request.query.get("fields", "id,name"))
+        body = select_fields(lambda name: self.nonexisting_field(request, name, "Page"), values, requested)
         if faults.missing_keys:
             body.pop("followers_count", None)
         return body
@@ -187,38 +179,21 @@ class FacebookPages(GraphPlatform):
             raise ApiError(
                 graph_error(request, f"(#100) Invalid period: {period} for the requested metrics", 100)
             )
-        days = window_days(request)
-        visible = [day for day in days if request.world.is_visible(day)]
-        reported = [day for day in visible if not faults.is_empty_day(day.isoformat())]
-        paging = window_paging(request)
-        if len(reported) < len(visible) and not reported:
+        asked = window_days(request)
+        days = served_days(request, asked)
+        paging = window_paging(request, asked)
+        if not days:
             return json_response({"data": [], "paging": paging})
         owner_id = foreign_id(account.account_id) if faults.wrong_account else account.account_id
         data = []
         for name in metrics:
             title, description = PAGE_METRICS[name]
             values = []
-            for day in reported:
-                end_of_day = local_midnight_utc(day + timedelta(days=1))
-                if faults.dates_out_of_range:
-                    end_of_day += timedelta(days=10)
-                value = daily_page_metric(account, name, day)
-                values.append(
-                    {
-                        "value": -value - 1 if faults.negative_counts else value,
-                        "end_time": graph_time(end_of_day),
-                    }
-                )
-            data.append(
-                {
-                    "name": name,
-                    "period": "day",
-                    "values": values,
-                    "title": title,
-                    "description": description,
-                    "id": f"{owner_id}/insights/{name}/day",
-                }
-            )
+            for day in days:
+                value = page_metric(account, name, *pacific_bounds([day]))
+                shown = -value - 1 if faults.negative_counts else value
+                values.append({"value": shown, "end_time": end_time(request, day)})
+            data.append(insights_element(name, "day", title, description, owner_id, values=values))
         if faults.missing_keys and data:
             data[0].pop("name")
         return json_response({"data": data, "paging": paging})
@@ -227,46 +202,33 @@ class FacebookPages(GraphPlatform):
 
     def _posts(self, request: Request, account: SocialAccount) -> Response:
         faults = request.faults
-        world = request.world
         fields = split_fields(request.query.get("fields", "id,message,created_time"))
-        limit = parse_limit(request, default=25, maximum=100)
-        posts = account.posts_before(world.today)
+        posts = account.posts_before(account.today)
         since = parse_graph_time(request, "since")
         until = parse_graph_time(request, "until")
         if since is not None:
             posts = [post for post in posts if post.published_at >= since]
         if until is not None:
             posts = [post for post in posts if post.published_at < until]
-        offset = 0
-        if "after" in request.query:
-            marker = read_cursor(request.query["after"])
-            ids = [post.post_id for post in posts]
-            offset = ids.index(marker) + 1 if marker in ids else len(ids)
-        page = slice_page(posts, offset, limit, faults)
-        data = [self._post_object(request, post, fields) for post in page.items]
-        if faults.dates_out_of_range and data and "created_time" in data[0]:
-            data[0]["created_time"] = graph_time(local_midnight_utc(world.today + timedelta(days=3)))
-        if faults.missing_keys:
-            for item in data[:1]:
-                item.pop("id", None)
-        body: dict[str, Any] = {"data": data}
-        if page.items:
-            cursors = {
-                "before": opaque_cursor(page.items[0].post_id),
-                "after": opaque_cursor(page.items[-1].post_id),
-            }
-            paging: dict[str, Any] = {"cursors": cursors}
-            if page.has_more:
-                query = {k: v for k, v in request.query.items() if k != "after"}
-                paging["next"] = request.url_for(request.path, {**query, "after": cursors["after"]})
-            body["paging"] = paging
-        if page.is_malformed(faults):
-            return malformed_json_response(body)
-        return json_response(body)
+
+        def patch(data: list[dict[str, Any]]) -> None:
+            if faults.dates_out_of_range and data and "created_time" in data[0]:
+                data[0]["created_time"] = graph_time(midnight(account.today + timedelta(days=3), account.tz))
+            if faults.missing_keys:
+                for item in data[:1]:
+                    item.pop("id", None)
+
+        return cursor_page(
+            request,
+            posts,
+            lambda post: post.post_id,
+            lambda post: self._post_object(request, post, fields),
+            patch=patch,
+        )
 
     def _post_object(self, request: Request, post: Post, fields: list[str]) -> dict[str, Any]:
         faults = request.faults
-        as_of = request.world.last_complete_day
+        as_of = request.world.account_of(post).last_complete_day
         sign = -1 if faults.negative_counts else 1
         reactions = sign * post.lifetime("likes", as_of)
         comments = sign * post.lifetime("comments", as_of)
@@ -317,7 +279,7 @@ class FacebookPages(GraphPlatform):
                 raise self.invalid_facebook_metric(request)
         if faults.is_empty_day(post.local_date.isoformat()):
             return json_response({"data": []})
-        as_of = request.world.last_complete_day
+        as_of = request.world.account_of(post).last_complete_day
         data = []
         for name in metrics:
             title, description = POST_METRICS[name]
@@ -335,45 +297,24 @@ class FacebookPages(GraphPlatform):
             if faults.negative_counts and isinstance(value, int):
                 value = -value - 1
             data.append(
-                {
-                    "name": name,
-                    "period": "lifetime",
-                    "values": [{"value": value}],
-                    "title": title,
-                    "description": description,
-                    "id": f"{post.post_id}/insights/{name}/lifetime",
-                }
+                insights_element(
+                    name, "lifetime", title, description, post.post_id, values=[{"value": value}]
+                )
             )
-        return json_response({"data": data, "paging": window_paging(request)})
+        return json_response({"data": data, "paging": window_paging(request, window_days(request))})
 
     # -- comments --------------------------------------------------------------------
 
     def _comments(self, request: Request, post: Post) -> Response:
         faults = request.faults
         fields = split_fields(request.query.get("fields", "id,message,created_time"))
-        limit = parse_limit(request, default=25, maximum=100)
         threads = comment_threads.threads_for(request.world, post)
-        offset = 0
-        if "after" in request.query:
-            marker = read_cursor(request.query["after"])
-            ids = [thread.comment.comment_id for thread in threads]
-            offset = ids.index(marker) + 1 if marker in ids else len(ids)
-        page = slice_page(threads, offset, limit, faults)
-        data = [self._comment(post, thread.comment, thread.replies, fields, faults) for thread in page.items]
-        body: dict[str, Any] = {"data": data}
-        if page.items:
-            cursors = {
-                "before": opaque_cursor(page.items[0].comment.comment_id),
-                "after": opaque_cursor(page.items[-1].comment.comment_id),
-            }
-            paging: dict[str, Any] = {"cursors": cursors}
-            if page.has_more:
-                query = {k: v for k, v in request.query.items() if k != "after"}
-                paging["next"] = request.url_for(request.path, {**query, "after": cursors["after"]})
-            body["paging"] = paging
-        if page.is_malformed(faults):
-            return malformed_json_response(body)
-        return json_response(body)
+        return cursor_page(
+            request,
+            threads,
+            lambda thread: thread.comment.comment_id,
+            lambda thread: self._comment(post, thread.comment, thread.replies, fields, faults),
+        )
 
     def _comment(self, post: Post, comment, replies, fields: list[str], faults) -> dict[str, Any]:
         brand_name = brand_identity(PLATFORM, post.account_id)[1]
@@ -431,23 +372,30 @@ def reactions_by_type(post: Post, as_of: date) -> dict[str, int]:
     return {"like": total - love - wow - haha, "love": love, "wow": wow, "haha": haha}
 
 
-def daily_page_metric(account: SocialAccount, name: str, day: date) -> int:
-    activity = account.activity(day)
+def page_metric(account: SocialAccount, name: str, start: datetime, end: datetime) -> int:
+    """One Page metric over [start, end) (a Pacific day for the API)."""
+    activity = account.activity_between(start, end)
     if name == "page_follows":
-        return account.followers_at_end_of(day)
+        return account.followers_at(end)
     if name == "page_daily_follows_unique":
         return activity.follows
     if name == "page_daily_unfollows_unique":
         return activity.unfollows
     if name == "page_media_view":
-        return account.daily_increase("views", day) + activity.extra_views
+        return account.increase_between("views", start, end) + activity.extra_views
     if name == "page_total_media_view_unique":
-        reach = round(account.daily_increase("reach", day) * 0.9) + activity.extra_reach
-        return min(reach, daily_page_metric(account, "page_media_view", day))
+        reach = round(account.increase_between("reach", start, end) * 0.9) + activity.extra_reach
+        return min(reach, page_metric(account, "page_media_view", start, end))
     if name == "page_post_engagements":
         return sum(
-            account.daily_increase(metric, day) for metric in ("likes", "comments", "shares", "clicks")
+            account.increase_between(metric, start, end)
+            for metric in ("likes", "comments", "shares", "clicks")
         )
     if name == "page_views_total":
         return activity.extra_views // 5
     raise KeyError(name)
+
+
+def daily_page_metric(account: SocialAccount, name: str, day: date) -> int:
+    """One Page metric of Pacific ``day`` (Meta's day)."""
+    return page_metric(account, name, midnight(day, PACIFIC), midnight(day + timedelta(days=1), PACIFIC))

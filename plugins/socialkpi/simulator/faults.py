@@ -70,6 +70,9 @@ class FaultBoard:
     def __init__(self, faults: dict[str, Faults] | None = None) -> None:
         self._faults: dict[str, Faults] = dict(faults or {})
         self._calls: dict[str, int] = {}
+        # Requests served per source since start (or reset_served): unlike the fault counter
+        # above, setting faults does not reset it; benchmarks read it.
+        self._served: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def set(self, source: str, faults: Faults) -> None:
@@ -86,8 +89,17 @@ class FaultBoard:
         with self._lock:
             return {source: faults.to_dict() for source, faults in self._faults.items()}
 
+    def served(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._served)
+
+    def reset_served(self) -> None:
+        with self._lock:
+            self._served.clear()
+
     def register_call(self, source: str) -> CallVerdict:
         with self._lock:
+            self._served[source] = self._served.get(source, 0) + 1
             number = self._calls.get(source, 0) + 1
             self._calls[source] = number
             faults = self._faults.get(source, Faults())

@@ -10,7 +10,7 @@ from socialkpi.simulator.base import Platform, occurrence, wants_503
 from socialkpi.simulator.paging import slice_page
 from socialkpi.simulator.traffic import WebTraffic
 from socialkpi.simulator.wire import ApiError, Request, Response, json_response, malformed_json_response
-from socialkpi.simulator.world import TIMEZONE_NAME, days_between
+from socialkpi.simulator.world import days_between
 
 PLATFORM = "ga4"
 CURRENCY = "EUR"
@@ -127,7 +127,7 @@ class GoogleAnalytics(Platform):
     def _traffic_for(self, request: Request, property_id: str) -> WebTraffic:
         key = (id(request.world), property_id)
         if key not in self._traffic:
-            self._traffic[key] = WebTraffic(request.world, property_id)
+            self._traffic[key] = WebTraffic(request.world, property_id, "ga4")
         return self._traffic[key]
 
     def _run_report(self, request: Request, property_id: str, body: dict[str, Any]) -> Response:
@@ -173,7 +173,13 @@ class GoogleAnalytics(Platform):
                 if name in RATE_METRICS:
                     numerator, denominator = (rate_parts[key].get(part, 0) for part in RATE_METRICS[name])
                     totals[index] = numerator / denominator if denominator else 0
-        rows = [(key, values) for key, values in aggregated.items() if any(values) or not values]
+        # GA4 leaves out rows whose metrics are all zero unless keepEmptyRows is true
+        # (RunReportRequest reference: "keepEmptyRows ... If false, rows with each metric equal
+        # to 0 will not be returned"); a day with no row is zero, not unknown.
+        keep_empty = body.get("keepEmptyRows") is True
+        rows = [
+            (key, values) for key, values in aggregated.items() if any(values) or not values or keep_empty
+        ]
         rows = self._ordered(rows, body.get("orderBys"), dimension_names, metric_names)
 
         page = slice_page(rows, offset, limit, faults)
@@ -194,7 +200,7 @@ class GoogleAnalytics(Platform):
             response["rows"] = rendered
         if rows:
             response["rowCount"] = len(rows)
-        response["metadata"] = {"currencyCode": CURRENCY, "timeZone": TIMEZONE_NAME}
+        response["metadata"] = {"currencyCode": CURRENCY, "timeZone": traffic.timezone_name}
         response["kind"] = "analyticsData#runReport"
         if page.is_malformed(faults):
             return malformed_json_response(response)

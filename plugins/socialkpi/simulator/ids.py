@@ -63,11 +63,11 @@ def decode_post_id(platform: str, post_id: str) -> PostKey | None:
 
 
 def _decode_snowflake(snowflake: int) -> PostKey | None:
-    from socialkpi.simulator.world import HISTORY_START, local_date_of
+    from socialkpi.simulator.world import HISTORY_START
 
     millis = (snowflake >> 22) + TWITTER_EPOCH_MS
     published_at = datetime.fromtimestamp(millis / 1000, tz=UTC)
-    day_ordinal = (local_date_of(published_at) - HISTORY_START).days
+    day_ordinal = (published_at.date() - HISTORY_START).days
     if day_ordinal < 0:
         return None
     return PostKey((snowflake >> 12) & 0x3FF, day_ordinal, snowflake & 0xF)

@@ -3,34 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from socialkpi.simulator import comments as comment_threads
 from socialkpi.simulator.faults import foreign_id
 from socialkpi.simulator.meta_graph import (
     GraphPlatform,
+    breakdown,
+    cursor_page,
+    end_time,
     field_base,
     graph_error,
     graph_time,
+    insights_element,
     nested_fields,
-    opaque_cursor,
+    pacific_bounds,
     parse_graph_time,
-    parse_limit,
-    read_cursor,
+    select_fields,
+    served_days,
     split_fields,
     stable_shortcode,
     window_days,
     window_paging,
 )
-from socialkpi.simulator.paging import slice_page
-from socialkpi.simulator.wire import ApiError, Request, Response, json_response, malformed_json_response
+from socialkpi.simulator.wire import ApiError, Request, Response, json_response
 from socialkpi.simulator.world import (
     BRAND_SITE,
+    PACIFIC,
     Post,
     SocialAccount,
     brand_identity,
-    local_midnight_utc,
+    midnight,
     rng_for,
     stable_int,
 )
@@ -246,10 +250,9 @@ class Instagram(GraphPlatform):
     # -- IG user ---------------------------------------------------------------------------
 
     def _user_object(self, request: Request, account: SocialAccount) -> dict[str, Any]:
-        world = request.world
         faults = request.faults
         handle, name = brand_identity(PLATFORM, account.account_id)
-        followers = account.followers_at_end_of(world.last_complete_day)
+        followers = account.followers_now()
         if faults.follower_jump:
             followers *= 5
         if faults.negative_counts:
@@ -264,7 +267,7 @@ class Instagram(GraphPlatform):
             "profile_picture_url": f"https://scontent.cdninstagram.com/v/{handle}.jpg",
             "followers_count": followers,
             "follows_count": account.following_count,
-            "media_count": account.post_count_before(world.today),
+            "media_count": account.post_count_before(account.today),
         }
         requested = split_fields(request.query.get("fields", "id"))
         body = self._select(request, values, requested, "IGUser")
@@ -275,16 +278,7 @@ class Instagram(GraphPlatform):
     def _select(
         self, request: Request, values: dict[str, Any], requested: list[str], node_type: str
     ) -> dict[str, Any]:
-        """Requested fields in the requested order; Graph appends ``id`` when not asked for."""
-        body: dict[str, Any] = {}
-        for spec in requested:
-            name = field_base(spec)
-            if name not in values:
-                raise self.nonexisting_field(request, name, node_type)
-            if values[name] is not None:
-                body[name] = values[name]
-        body.setdefault("id", values["id"])
-        return body
+        return select_fields(lambda name: self.nonexisting_field(request, name, node_type), values, requested)
 
     def _user_insights(self, request: Request, account: SocialAccount) -> Response:
         faults = request.faults
@@ -302,26 +296,26 @@ class Instagram(GraphPlatform):
         breakdown = request.query.get("breakdown")
         self._check_user_metric_shapes(request, metrics, period, metric_type, breakdown)
 
-        days = window_days(request)
-        visible = [day for day in days if request.world.is_visible(day)]
-        reported = [day for day in visible if not faults.is_empty_day(day.isoformat())]
-        paging = window_paging(request)
-        if len(reported) < len(visible) and not reported:
+        asked = window_days(request)
+        days = served_days(request, asked)
+        paging = window_paging(request, asked)
+        if not days:
+            # Nothing over yet (or emptied by a fault): Graph answers an empty data set.
             return json_response({"data": [], "paging": paging})
 
         owner_id = foreign_id(account.account_id) if faults.wrong_account else account.account_id
         data = []
         for name in metrics:
             spec = USER_METRICS[name]
-            element: dict[str, Any] = {"name": name, "period": spec.period}
+            if not has_data(account, name, days):
+                continue  # "If no data exists, the API returns an empty data set instead of 0s"
             if metric_type == "total_value":
-                element["total_value"] = self._total_value(account, name, reported, breakdown)
+                content: dict[str, Any] = {"total_value": self._total_value(account, name, days, breakdown)}
             else:
-                element["values"] = [self._series_point(request, account, name, day) for day in reported]
-            element["title"] = spec.title
-            element["description"] = spec.description
-            element["id"] = f"{owner_id}/insights/{name}/{spec.period}"
-            data.append(element)
+                content = {"values": [self._series_point(request, account, name, day) for day in days]}
+            data.append(
+                insights_element(name, spec.period, spec.title, spec.description, owner_id, **content)
+            )
         if faults.negative_counts:
             for element in data:
                 _negate(element)
@@ -369,89 +363,72 @@ class Instagram(GraphPlatform):
                 )
 
     def _series_point(self, request: Request, account: SocialAccount, name: str, day: date) -> dict[str, Any]:
-        end_of_day = local_midnight_utc(day + timedelta(days=1))
-        if request.faults.dates_out_of_range:
-            end_of_day += timedelta(days=10)
         if name == "online_followers":
             value: Any = online_followers(account, day)
         else:
-            value = daily_user_metric(account, name, day)
-        return {"value": value, "end_time": graph_time(end_of_day)}
+            value = user_metric(account, name, *pacific_bounds([day]))
+        return {"value": value, "end_time": end_time(request, day)}
 
     def _total_value(
-        self, account: SocialAccount, name: str, days: list[date], breakdown: str | None
+        self, account: SocialAccount, name: str, days: list[date], breakdown_by: str | None
     ) -> dict[str, Any]:
+        start, end = pacific_bounds(days)
         if name == "follows_and_unfollows":
-            follows = sum(account.activity(day).follows for day in days)
-            unfollows = sum(account.activity(day).unfollows for day in days)
-            total: dict[str, Any] = {"value": follows + unfollows}
-            if breakdown == "follow_type":
+            moved = account.activity_between(start, end)
+            total: dict[str, Any] = {"value": moved.follows + moved.unfollows}
+            if breakdown_by == "follow_type":
                 total["breakdowns"] = [
-                    _follow_type_breakdown(follows, unfollows),
+                    breakdown("follow_type", (("FOLLOWER", moved.follows), ("NON_FOLLOWER", moved.unfollows)))
                 ]
             return total
-        value = sum(daily_user_metric(account, name, day) for day in days)
+        if name == "replies":
+            value = sum(story_replies(account, day) for day in days)
+        else:
+            value = user_metric(account, name, start, end)
         total = {"value": value}
-        if breakdown == "follow_type":
-            from_followers = sum(
-                round(daily_user_metric(account, name, day) * follower_share(account, day)) for day in days
-            )
-            total["breakdowns"] = [_follow_type_breakdown(from_followers, value - from_followers)]
+        if breakdown_by == "follow_type":
+            from_followers = round(value * follower_share(account, start))
+            total["breakdowns"] = [
+                breakdown(
+                    "follow_type", (("FOLLOWER", from_followers), ("NON_FOLLOWER", value - from_followers))
+                )
+            ]
         return total
 
     # -- media -----------------------------------------------------------------------------
 
     def _media_list(self, request: Request, account: SocialAccount) -> Response:
-        world = request.world
         faults = request.faults
         fields = split_fields(request.query.get("fields", "id"))
-        limit = parse_limit(request, default=25, maximum=100)
-        posts = account.posts_before(world.today)
+        posts = account.posts_before(account.today)
         since = parse_graph_time(request, "since")
         until = parse_graph_time(request, "until")
         if since is not None:
             posts = [post for post in posts if post.published_at >= since]
         if until is not None:
             posts = [post for post in posts if post.published_at < until]
-        offset = 0
-        if "after" in request.query:
-            offset = _position_after(posts, request.query["after"])
-        elif "before" in request.query:
-            before = _position_after(posts, request.query["before"]) - 1
-            offset = max(0, before - limit)
-        page = slice_page(posts, offset, limit, faults)
-        data = [self._media_object(request, post, fields) for post in page.items]
-        if faults.dates_out_of_range and data and "timestamp" in data[0]:
-            future = local_midnight_utc(world.today + timedelta(days=3))
-            data[0]["timestamp"] = graph_time(future)
-        if faults.missing_keys:
-            for item in data[:1]:
-                item.pop("like_count", None)
-            for item in data[1:2]:
-                item.pop("id", None)
-        body: dict[str, Any] = {"data": data}
-        if page.items:
-            paging: dict[str, Any] = {
-                "cursors": {
-                    "before": opaque_cursor(page.items[0].post_id),
-                    "after": opaque_cursor(page.items[-1].post_id),
-                }
-            }
-            query = {k: v for k, v in request.query.items() if k not in ("after", "before")}
-            if page.offset > 0:
-                paging["previous"] = request.url_for(
-                    request.path, {**query, "before": paging["cursors"]["before"]}
-                )
-            if page.has_more:
-                paging["next"] = request.url_for(request.path, {**query, "after": paging["cursors"]["after"]})
-            body["paging"] = paging
-        if page.is_malformed(faults):
-            return malformed_json_response(body)
-        return json_response(body)
+
+        def patch(data: list[dict[str, Any]]) -> None:
+            if faults.dates_out_of_range and data and "timestamp" in data[0]:
+                data[0]["timestamp"] = graph_time(midnight(account.today + timedelta(days=3), account.tz))
+            if faults.missing_keys:
+                for item in data[:1]:
+                    item.pop("like_count", None)
+                for item in data[1:2]:
+                    item.pop("id", None)
+
+        return cursor_page(
+            request,
+            posts,
+            lambda post: post.post_id,
+            lambda post: self._media_object(request, post, fields),
+            with_previous=True,
+            patch=patch,
+        )
 
     def _media_object(self, request: Request, post: Post, fields: list[str]) -> dict[str, Any]:
         faults = request.faults
-        as_of = request.world.last_complete_day
+        as_of = request.world.account_of(post).last_complete_day
         handle, _ = brand_identity(PLATFORM, post.account_id)
         shortcode = stable_shortcode("ig-shortcode", post.post_id)
         path = "reel" if post.kind == "VIDEO" else "p"
@@ -517,7 +494,7 @@ class Instagram(GraphPlatform):
                         100,
                     )
                 )
-        as_of = request.world.last_complete_day
+        as_of = request.world.account_of(post).last_complete_day
         if faults.is_empty_day(post.local_date.isoformat()):
             return json_response({"data": []})
         owner_id = foreign_id(post.post_id) if faults.wrong_account else post.post_id
@@ -525,15 +502,9 @@ class Instagram(GraphPlatform):
         for name in metrics:
             title, description = MEDIA_METRICS[name]
             value = media_insight_value(post, name, as_of)
+            shown = -value - 1 if faults.negative_counts else value
             data.append(
-                {
-                    "name": name,
-                    "period": "lifetime",
-                    "values": [{"value": -value - 1 if faults.negative_counts else value}],
-                    "title": title,
-                    "description": description,
-                    "id": f"{owner_id}/insights/{name}/lifetime",
-                }
+                insights_element(name, "lifetime", title, description, owner_id, values=[{"value": shown}])
             )
         if faults.missing_keys and data:
             data[0].pop("name")
@@ -542,58 +513,71 @@ class Instagram(GraphPlatform):
     # -- comments ----------------------------------------------------------------------
 
     def _comments(self, request: Request, post: Post) -> Response:
-        faults = request.faults
         fields = split_fields(request.query.get("fields", "id,text,timestamp"))
-        limit = parse_limit(request, default=25, maximum=100)
         threads = comment_threads.threads_for(request.world, post)
-        offset = 0
-        if "after" in request.query:
-            marker = read_cursor(request.query["after"])
-            ids = [thread.comment.comment_id for thread in threads]
-            offset = ids.index(marker) + 1 if marker in ids else len(ids)
-        page = slice_page(threads, offset, limit, faults)
         handle, _ = brand_identity(PLATFORM, post.account_id)
-        data = [comment_threads.render_instagram(thread, fields, handle, faults) for thread in page.items]
-        body: dict[str, Any] = {"data": data}
-        if page.items:
-            cursors = {
-                "before": opaque_cursor(page.items[0].comment.comment_id),
-                "after": opaque_cursor(page.items[-1].comment.comment_id),
-            }
-            paging: dict[str, Any] = {"cursors": cursors}
-            if page.has_more:
-                query = {k: v for k, v in request.query.items() if k != "after"}
-                paging["next"] = request.url_for(request.path, {**query, "after": cursors["after"]})
-            body["paging"] = paging
-        if page.is_malformed(faults):
-            return malformed_json_response(body)
-        return json_response(body)
+        return cursor_page(
+            request,
+            threads,
+            lambda thread: thread.comment.comment_id,
+            lambda thread: comment_threads.render_instagram(thread, fields, handle, request.faults),
+        )
 
 
-def daily_user_metric(account: SocialAccount, name: str, day: date) -> int:
-    """One account-level metric for one local day, derived from the media counters."""
+def user_metric(account: SocialAccount, name: str, start: datetime, end: datetime) -> int:
+    """One account-level metric over [start, end) (a Pacific day for the API), derived from
+    the media counters and the account's own activity."""
     if name == "follower_count":
-        return account.activity(day).follows
+        return account.activity_between(start, end).follows
     if name in ("likes", "comments", "shares", "saves"):
-        return account.daily_increase(name, day)
+        return account.increase_between(name, start, end)
     if name == "total_interactions":
-        return sum(account.daily_increase(metric, day) for metric in ("likes", "comments", "shares", "saves"))
+        return sum(
+            account.increase_between(metric, start, end)
+            for metric in ("likes", "comments", "shares", "saves")
+        )
     if name == "views":
-        return account.daily_increase("views", day) + account.activity(day).extra_views
+        return (
+            account.increase_between("views", start, end) + account.activity_between(start, end).extra_views
+        )
     if name == "reach":
-        views = daily_user_metric(account, "views", day)
-        reach = round(account.daily_increase("reach", day) * 0.9) + account.activity(day).extra_reach
-        return min(reach, views)
+        views = user_metric(account, "views", start, end)
+        reach = round(account.increase_between("reach", start, end) * 0.9)
+        return min(reach + account.activity_between(start, end).extra_reach, views)
     if name == "accounts_engaged":
-        return daily_user_metric(account, "total_interactions", day) * 7 // 10
-    if name == "replies":
-        return stable_int("story-replies", account.account_id, day) % 6
+        return user_metric(account, "total_interactions", start, end) * 7 // 10
     if name == "profile_links_taps":
-        return account.daily_increase("clicks", day) // 4
+        return account.increase_between("clicks", start, end) // 4
     raise KeyError(name)
 
 
-def follower_share(account: SocialAccount, day: date) -> float:
+def daily_user_metric(account: SocialAccount, name: str, day: date) -> int:
+    """One account-level metric of Pacific ``day`` (Meta's day)."""
+    if name == "replies":
+        return story_replies(account, day)
+    return user_metric(account, name, midnight(day, PACIFIC), midnight(day + timedelta(days=1), PACIFIC))
+
+
+def has_stories(account: SocialAccount, day: date) -> bool:
+    """Stories are posted on about two Pacific days in three."""
+    return stable_int("stories", account.account_id, day) % 3 != 0
+
+
+def story_replies(account: SocialAccount, day: date) -> int:
+    return stable_int("story-replies", account.account_id, day) % 6 if has_stories(account, day) else 0
+
+
+def has_data(account: SocialAccount, name: str, days: list[date]) -> bool:
+    """Whether Meta has data for ``name`` over ``days``: story replies need a story; follower
+    metrics need 100 followers (IG reference: unavailable for small accounts)."""
+    if name == "replies":
+        return any(has_stories(account, day) for day in days)
+    if name in ("follower_count", "online_followers"):
+        return account.followers_at(midnight(days[0], PACIFIC)) >= 100
+    return True
+
+
+def follower_share(account: SocialAccount, day: object) -> float:
     """Which share of a day's reach/views came from followers (for follow_type)."""
     return 0.45 + (stable_int("follower-share", account.account_id, day) % 30) / 100
 
@@ -604,16 +588,6 @@ def online_followers(account: SocialAccount, day: date) -> dict[str, int]:
     curve = [0.05, 0.03, 0.02, 0.02, 0.03, 0.06, 0.12, 0.2, 0.25, 0.24, 0.22, 0.24]
     curve += [0.28, 0.26, 0.24, 0.25, 0.28, 0.33, 0.38, 0.4, 0.36, 0.28, 0.18, 0.1]
     return {str(hour): round(followers * share * rng.uniform(0.9, 1.1)) for hour, share in enumerate(curve)}
-
-
-def _follow_type_breakdown(followers: int, non_followers: int) -> dict[str, Any]:
-    return {
-        "dimension_keys": ["follow_type"],
-        "results": [
-            {"dimension_values": ["FOLLOWER"], "value": followers},
-            {"dimension_values": ["NON_FOLLOWER"], "value": non_followers},
-        ],
-    }
 
 
 def _negate(node: Any) -> None:
@@ -627,12 +601,3 @@ def _negate(node: Any) -> None:
     elif isinstance(node, list):
         for child in node:
             _negate(child)
-
-
-def _position_after(posts: list[Post], cursor: str) -> int:
-    """Index of the first post after the one the cursor names (end of list when unknown)."""
-    marker = read_cursor(cursor)
-    for position, post in enumerate(posts):
-        if post.post_id == marker:
-            return position + 1
-    return len(posts)

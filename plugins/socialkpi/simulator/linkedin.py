@@ -11,7 +11,7 @@ from socialkpi.simulator.base import Platform, wants_503
 from socialkpi.simulator.faults import foreign_id
 from socialkpi.simulator.paging import slice_page
 from socialkpi.simulator.wire import ApiError, Request, Response, json_response, malformed_json_response
-from socialkpi.simulator.world import Post, SocialAccount, local_date_of, rng_for, stable_int
+from socialkpi.simulator.world import HISTORY_START, Post, SocialAccount, midnight, rng_for, stable_int
 
 PLATFORM = "linkedin"
 ORG_URN = "urn:li:organization:"
@@ -19,6 +19,10 @@ DAY_MS = 86_400_000
 # LinkedIn keeps a version active for about a year.
 ACTIVE_VERSION_MONTHS = 12
 SHARE_STATISTICS_WINDOW = timedelta(days=365)
+# LinkedIn's daily statistics are UTC days that settle about two days late: a UTC day is
+# served once two more UTC days have passed (Airbyte's source-linkedin-pages asks DAY buckets
+# aligned at UTC midnight, unit_tests/test_time_bound_streams.py; settling: docs/sources.md).
+SETTLING_DAYS = 2
 
 
 def li_error(status: int, message: str, **extra: Any) -> Response:
@@ -171,11 +175,19 @@ class LinkedIn(Platform):
                     400, "Time range must be at least one day for DAY granularity", code="ILLEGAL_ARGUMENT"
                 )
             )
-        return [(bucket, bucket + DAY_MS) for bucket in range(start_ms, end_ms - DAY_MS + 1, DAY_MS)]
+        # Buckets are UTC days: a start that is not a UTC midnight is floored to one, and each
+        # element's timeRange says which UTC day it is (a local-midnight request east of UTC
+        # therefore answers the UTC day that began before the local one).
+        first = start_ms - start_ms % DAY_MS
+        return [(bucket, bucket + DAY_MS) for bucket in range(first, end_ms - DAY_MS + 1, DAY_MS)]
 
     def _bucket_day(self, bucket_start_ms: int) -> date:
-        # the bucket's middle, so both UTC- and local-midnight aligned buckets map to their day
-        return local_date_of(datetime.fromtimestamp((bucket_start_ms + DAY_MS // 2) / 1000, tz=UTC))
+        return datetime.fromtimestamp(bucket_start_ms / 1000, tz=UTC).date()
+
+    def _settled(self, request: Request, day: date) -> bool:
+        """A UTC day is served once settled: SETTLING_DAYS full UTC days after it ended."""
+        ends = midnight(day + timedelta(days=1 + SETTLING_DAYS), UTC)
+        return day >= HISTORY_START and ends <= request.world.now
 
     def _envelope(self, request: Request, elements: list[dict[str, Any]]) -> Response:
         faults = request.faults
@@ -209,12 +221,12 @@ class LinkedIn(Platform):
         buckets = self._time_buckets(request)
         entity = self._entity(request, account)
         if buckets is None:
-            followers = account.followers_at_end_of(request.world.last_complete_day)
+            followers = account.followers_now()
             return self._envelope(request, [_lifetime_follower_breakdown(account, followers, entity)])
         elements = []
         for start_ms, end_ms in buckets:
             day = self._bucket_day(start_ms)
-            if not request.world.is_visible(day) or faults.is_empty_day(day.isoformat()):
+            if not self._settled(request, day) or faults.is_empty_day(day.isoformat()):
                 continue
             organic, paid = follower_gains(account, day)
             if faults.negative_counts:
@@ -236,7 +248,7 @@ class LinkedIn(Platform):
         if edge_type not in ("COMPANY_FOLLOWED_BY_MEMBER", "CompanyFollowedByMember"):
             raise ApiError(li_error(400, f"Invalid edgeType: {edge_type}", code="ILLEGAL_ARGUMENT"))
         account = self._organization(request, urn, "networkSizes")
-        followers = account.followers_at_end_of(request.world.last_complete_day)
+        followers = account.followers_now()
         if faults.follower_jump:
             followers *= 5
         if faults.negative_counts:
@@ -255,8 +267,8 @@ class LinkedIn(Platform):
         )
         entity = self._entity(request, account)
         world = request.world
-        as_of = world.last_complete_day
-        window_start = world.today - SHARE_STATISTICS_WINDOW
+        as_of = account.last_complete_day
+        window_start = account.today - SHARE_STATISTICS_WINDOW
         requested = _urn_list(request.query.get("shares")) + _urn_list(request.query.get("ugcPosts"))
         if requested:
             elements = []
@@ -270,13 +282,13 @@ class LinkedIn(Platform):
             return self._envelope(request, elements)
         buckets = self._time_buckets(request)
         if buckets is None:
-            posts = account.posts_between(window_start, world.today)
+            posts = account.posts_between(window_start, account.today)
             stats = share_statistics(posts, lambda p, metric: p.lifetime(metric, as_of), faults)
             return self._envelope(request, [{"totalShareStatistics": stats, "organizationalEntity": entity}])
         elements = []
         for start_ms, end_ms in buckets:
             day = self._bucket_day(start_ms)
-            if not world.is_visible(day) or faults.is_empty_day(day.isoformat()):
+            if not self._settled(request, day) or faults.is_empty_day(day.isoformat()):
                 continue
             if day < window_start:
                 raise ApiError(
@@ -286,8 +298,11 @@ class LinkedIn(Platform):
                         code="ILLEGAL_ARGUMENT",
                     )
                 )
-            posts = account.growing_posts(day)
-            stats = share_statistics(posts, lambda p, metric, day=day: p.increase_on(metric, day), faults)
+            bounds = account.day_bounds(day, UTC)
+            posts = account.posts_growing_between(*bounds)
+            stats = share_statistics(
+                posts, lambda p, metric, b=bounds: p.increase_between(metric, *b), faults
+            )
             if faults.dates_out_of_range:
                 start_ms, end_ms = start_ms + 30 * DAY_MS, end_ms + 30 * DAY_MS
             elements.append(
@@ -311,7 +326,7 @@ class LinkedIn(Platform):
         if not 1 <= count <= 100:
             raise ApiError(li_error(400, "count must be between 1 and 100", code="ILLEGAL_ARGUMENT"))
         faults = request.faults
-        posts = account.posts_before(request.world.today)
+        posts = account.posts_before(account.today)
         start = int(request.query.get("start", "0") or 0)
         page = slice_page(posts, start, count, faults)
         elements = [self._post(request, account, post) for post in page.items]
@@ -363,8 +378,8 @@ class LinkedIn(Platform):
 
 
 def follower_gains(account: SocialAccount, day: date) -> tuple[int, int]:
-    """(organic, paid) net follower gain; together they are follows - unfollows."""
-    activity = account.activity(day)
+    """(organic, paid) net follower gain of UTC ``day``; together: follows - unfollows."""
+    activity = account.activity(day, UTC)
     paid = stable_int("li-paid", account.account_id, day) % (min(3, activity.follows) + 1)
     return activity.follows - activity.unfollows - paid, paid
 

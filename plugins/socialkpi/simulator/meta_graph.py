@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from socialkpi.simulator.base import Platform, occurrence, wants_503
-from socialkpi.simulator.wire import ApiError, Request, Response, json_response
-from socialkpi.simulator.world import local_date_of, local_midnight_utc, stable_int
+from socialkpi.simulator.paging import slice_page
+from socialkpi.simulator.wire import ApiError, Request, Response, json_response, malformed_json_response
+from socialkpi.simulator.world import PACIFIC, date_in, midnight, stable_int
 
 GRAPH_VERSION = "v25.0"
 # The throttling codes Graph answers with (HTTP 400, is_transient true); the simulator
@@ -110,31 +113,38 @@ def parse_limit(request: Request, default: int, maximum: int) -> int:
 
 
 def parse_graph_time(request: Request, name: str) -> datetime | None:
+    """``since``/``until``: unix seconds, or a date (read as that date's Pacific midnight)."""
     raw = request.query.get(name)
     if raw is None or raw == "":
         return None
     try:
         if raw.lstrip("-").isdigit():
             return datetime.fromtimestamp(int(raw), tz=UTC)
-        return local_midnight_utc(date.fromisoformat(raw[:10]))
+        return midnight(date.fromisoformat(raw[:10]), PACIFIC)
     except (ValueError, OverflowError):
         raise ApiError(
             graph_error(request, f"(#100) The parameter {name} must be a valid time", 100)
         ) from None
 
 
+# Meta cuts insights days at US Pacific midnight whatever the account's timezone: every
+# ``end_time`` in the published payloads is T07:00:00+0000 (PDT) or T08:00:00+0000 (PST)
+# (tests/contract/fixtures/meta_instagram/airbyte_user_insights_day_follower_count_reach.json,
+# user_insights_day_impressions_reach_profile_views_legacy.json,
+# meta_facebook/docs_page_insights_multiple_metrics_2024.json). ``since`` and ``until`` are
+# read as instants and floored to their Pacific date ("with daily metrics the first end_time is
+# since + 1 day", Graph API Page Insights reference): the window holds the Pacific days
+# date(since) <= d < date(until). A window drawn at another zone's midnights therefore
+# answers the Pacific day that began before it (for zones east of Pacific: the previous day).
 def window_days(request: Request, default_days: int = 2) -> list[date]:
-    """The local days fully inside ``since``..``until`` (the insights reporting days).
-
-    Without since/until Graph answers the last ``default_days`` complete days.
-    """
+    """The Pacific days a ``since``/``until`` window asks for (over or not)."""
     since = parse_graph_time(request, "since")
     until = parse_graph_time(request, "until")
-    last_day = request.world.last_complete_day
+    pacific_today = date_in(request.world.now, PACIFIC)
     if since is None and until is None:
-        return [last_day - timedelta(days=back) for back in reversed(range(default_days))]
+        return [pacific_today - timedelta(days=back) for back in range(default_days, 0, -1)]
     if until is None:
-        until = local_midnight_utc(request.world.today)
+        until = midnight(pacific_today, PACIFIC)
     if since is None:
         since = until - timedelta(days=default_days)
     if since >= until:
@@ -147,29 +157,123 @@ def window_days(request: Request, default_days: int = 2) -> list[date]:
                 100,
             )
         )
-    first = local_date_of(since)
-    if local_midnight_utc(first) < since:
-        first += timedelta(days=1)
-    end = local_date_of(until)  # exclusive: the day ``until`` falls in has not ended
+    first, end = date_in(since, PACIFIC), date_in(until, PACIFIC)
     return [first + timedelta(days=n) for n in range(max(0, (end - first).days))]
 
 
-def window_paging(request: Request) -> dict[str, str]:
+def served_days(request: Request, days: Sequence[date]) -> list[date]:
+    """The asked Pacific days Graph answers: over in Pacific time, not emptied by a fault."""
+    return [
+        day
+        for day in days
+        if request.world.is_over(day, PACIFIC) and not request.faults.is_empty_day(day.isoformat())
+    ]
+
+
+def pacific_bounds(days: Sequence[date]) -> tuple[datetime, datetime]:
+    return midnight(days[0], PACIFIC), midnight(days[-1] + timedelta(days=1), PACIFIC)
+
+
+def end_time(request: Request, day: date) -> str:
+    """The ``end_time`` of Pacific ``day``: the next Pacific midnight, in +0000 form."""
+    end = midnight(day + timedelta(days=1), PACIFIC)
+    if request.faults.dates_out_of_range:
+        end += timedelta(days=10)
+    return graph_time(end)
+
+
+def window_paging(request: Request, days: Sequence[date]) -> dict[str, str]:
     """Graph insights paging: the same query shifted one window back and forth."""
-    since = parse_graph_time(request, "since")
-    until = parse_graph_time(request, "until")
-    if since is None or until is None:
-        days = window_days(request)
-        since = local_midnight_utc(days[0])
-        until = local_midnight_utc(days[-1] + timedelta(days=1))
-    width = until - since
+    width = timedelta(days=max(1, len(days)))
     links = {}
     for name, shift in (("previous", -width), ("next", width)):
+        first = (days[0] if days else date_in(request.world.now, PACIFIC)) + shift
         query = dict(request.query)
-        query["since"] = str(int((since + shift).timestamp()))
-        query["until"] = str(int((until + shift).timestamp()))
+        query["since"] = str(int(midnight(first, PACIFIC).timestamp()))
+        query["until"] = str(int(midnight(first + width, PACIFIC).timestamp()))
         links[name] = request.url_for(request.path, query)
     return links
+
+
+def insights_element(
+    name: str, period: str, title: str, description: str, owner_id: str, **content: Any
+) -> dict[str, Any]:
+    """One entry of an insights ``data`` list, keys in Graph's order."""
+    return {
+        "name": name,
+        "period": period,
+        **content,
+        "title": title,
+        "description": description,
+        "id": f"{owner_id}/insights/{name}/{period}",
+    }
+
+
+def breakdown(dimension: str, results: Sequence[tuple[str, int]]) -> dict[str, Any]:
+    """A ``total_value.breakdowns`` item. Graph omits zero-valued results, so a breakdown of
+    a quiet day has an empty ``results`` list (a computed zero, not missing data)."""
+    return {
+        "dimension_keys": [dimension],
+        "results": [{"dimension_values": [key], "value": value} for key, value in results if value != 0],
+    }
+
+
+def select_fields(
+    raise_unknown: Callable[[str], ApiError], values: dict[str, Any], requested: Sequence[str]
+) -> dict[str, Any]:
+    """Requested fields in the requested order (None values left out, as Graph leaves out
+    empty fields); Graph appends ``id`` when not asked for."""
+    body: dict[str, Any] = {}
+    for spec in requested:
+        name = field_base(spec)
+        if name not in values:
+            raise raise_unknown(name)
+        if values[name] is not None:
+            body[name] = values[name]
+    body.setdefault("id", values["id"])
+    return body
+
+
+def cursor_page(
+    request: Request,
+    items: Sequence[Any],
+    key: Callable[[Any], str],
+    render: Callable[[Any], dict[str, Any]],
+    *,
+    with_previous: bool = False,
+    patch: Callable[[list[dict[str, Any]]], None] | None = None,
+) -> Response:
+    """One page of a cursor-paged Graph edge (media, posts, comments): ``after``/``before``
+    cursors, ``paging.cursors``, ``next`` only when there is more, ``previous`` (media lists)
+    when not on the first page; a malformed_page fault cuts the body."""
+    faults = request.faults
+    limit = parse_limit(request, default=25, maximum=100)
+    keys = [key(item) for item in items]
+    offset = 0
+    if "after" in request.query:
+        marker = read_cursor(request.query["after"])
+        offset = keys.index(marker) + 1 if marker in keys else len(keys)
+    elif "before" in request.query:
+        marker = read_cursor(request.query["before"])
+        position = keys.index(marker) if marker in keys else len(keys)
+        offset = max(0, position - limit)
+    page = slice_page(list(items), offset, limit, faults)
+    data = [render(item) for item in page.items]
+    if patch is not None:
+        patch(data)
+    body: dict[str, Any] = {"data": data}
+    if page.items:
+        cursors = {"before": opaque_cursor(key(page.items[0])), "after": opaque_cursor(key(page.items[-1]))}
+        paging: dict[str, Any] = {"cursors": cursors}
+        query = {k: v for k, v in request.query.items() if k not in ("after", "before")}
+        if with_previous and page.offset > 0:
+            paging["previous"] = request.url_for(request.path, {**query, "before": cursors["before"]})
+        if page.has_more:
+            paging["next"] = request.url_for(request.path, {**query, "after": cursors["after"]})
+        body["paging"] = paging
+    if page.is_malformed(faults):
+        return malformed_json_response(body)
+    return json_response(body)
 
 
 class GraphPlatform(Platform):
@@ -181,8 +285,8 @@ class GraphPlatform(Platform):
         return graph_error(request, "An access token is required to request this resource.", 104)
 
     def expired_token(self, request: Request) -> Response:
-        expired_at = local_midnight_utc(request.world.today) - timedelta(hours=11, minutes=14)
-        now = local_midnight_utc(request.world.today) + timedelta(hours=3, minutes=13)
+        now = request.world.now
+        expired_at = now - timedelta(hours=14, minutes=27)
         message = (
             "Error validating access token: Session has expired on "
             f"{_pacific(expired_at)}. The current time is {_pacific(now)}."

@@ -11,7 +11,7 @@ from socialkpi.simulator.base import Platform, wants_503
 from socialkpi.simulator.paging import slice_page
 from socialkpi.simulator.traffic import TrafficRow, WebTraffic
 from socialkpi.simulator.wire import ApiError, Request, Response, json_response, malformed_json_response
-from socialkpi.simulator.world import HISTORY_START, TIMEZONE, days_between, stable_int
+from socialkpi.simulator.world import HISTORY_START, days_between, stable_int, zone
 
 PLATFORM = "plausible"
 METRICS = (
@@ -226,7 +226,10 @@ class Plausible(Platform):
             "query": {
                 "site_id": site_id,
                 "metrics": metrics,
-                "date_range": [_bound(start, time(0, 0, 0)), _bound(end, time(23, 59, 59))],
+                "date_range": [
+                    _bound(start, time(0, 0, 0), traffic.timezone_name),
+                    _bound(end, time(23, 59, 59), traffic.timezone_name),
+                ],
                 "filters": filters,
                 "dimensions": dimensions,
                 "order_by": order_by,
@@ -241,7 +244,7 @@ class Plausible(Platform):
     def _traffic_for(self, request: Request, site_id: str) -> WebTraffic:
         key = (id(request.world), site_id)
         if key not in self._traffic:
-            self._traffic[key] = WebTraffic(request.world, site_id)
+            self._traffic[key] = WebTraffic(request.world, site_id, "plausible")
         return self._traffic[key]
 
     def _default_order(self, metrics: list[str], dimensions: list[str]) -> list[list[str]]:
@@ -345,5 +348,6 @@ def _matches(visit: Visit, filters: list[Any]) -> bool:
     return True
 
 
-def _bound(day: date, moment: time) -> str:
-    return datetime.combine(day, moment, tzinfo=TIMEZONE).isoformat()
+def _bound(day: date, moment: time, timezone_name: str) -> str:
+    """Plausible reports in the site's timezone and echoes the range in it."""
+    return datetime.combine(day, moment, tzinfo=zone(timezone_name)).isoformat()

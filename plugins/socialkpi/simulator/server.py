@@ -8,14 +8,15 @@ import logging
 import socket
 import threading
 import time
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from socialkpi.simulator.base import Platform
 from socialkpi.simulator.faults import FaultBoard, Faults
 from socialkpi.simulator.wire import ApiError, Request, Response, json_response
-from socialkpi.simulator.world import TIMEZONE, World
+from socialkpi.simulator.world import World
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +48,23 @@ def all_platforms() -> list[Platform]:
 class SimulatorServer:
     """Every source API on one local port, backed by one deterministic world.
 
-    ``today`` is the simulator's "now": data exists for days before it.
+    ``accounts`` maps each source to its accounts: bare ids (the brand's home zone,
+    Europe/Berlin) or ``{"id": ..., "timezone": ...}`` dicts. ``today`` is the simulator's
+    clock: an instant, or a date (noon UTC of it, so that date is "today" in every zone from
+    UTC-12 to UTC+11); by default the real time. Each account sees its own local date; each
+    platform cuts days where the real one does (see STATUS.md).
     """
 
     def __init__(
         self,
         seed: int,
-        accounts: dict[str, list[str]],
+        accounts: Mapping[str, Iterable[str | Mapping[str, str]]],
         host: str = "127.0.0.1",
         port: int = 0,
         faults: dict[str, Faults] | None = None,
-        today: date | None = None,
+        today: date | datetime | None = None,
     ) -> None:
-        # The platforms' day is the brand's local day: "today" turns over at local midnight.
-        self.world = World(seed, accounts, today or datetime.now(TIMEZONE).date())
+        self.world = World(seed, accounts, today or datetime.now(UTC))
         self.fault_board = FaultBoard(faults)
         self.platforms = all_platforms()
         self._mounts = sorted(
@@ -139,6 +143,14 @@ class SimulatorServer:
     def clear_faults(self) -> None:
         self.fault_board.clear()
 
+    def requests_served(self) -> dict[str, int]:
+        """Requests answered per source (faulty answers included) since start or the last
+        :meth:`reset_requests_served`; also ``GET /_simulator/requests``."""
+        return self.fault_board.served()
+
+    def reset_requests_served(self) -> None:
+        self.fault_board.reset_served()
+
     # -- dispatch --------------------------------------------------------------------------
 
     def dispatch(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response:
@@ -201,6 +213,10 @@ class SimulatorServer:
     def _control(self, method: str, path: str, body: bytes) -> Response:
         if path == f"{CONTROL_PREFIX}/health" and method == "GET":
             return json_response({"status": "ok"})
+        if path == f"{CONTROL_PREFIX}/requests":
+            if method == "DELETE":
+                self.reset_requests_served()
+            return json_response(self.requests_served())
         if path == f"{CONTROL_PREFIX}/faults":
             if method == "GET":
                 return json_response(self.fault_board.snapshot())
@@ -257,7 +273,7 @@ def _handler_class(server: SimulatorServer) -> type[BaseHTTPRequestHandler]:
 
 def serve(
     seed: int,
-    accounts: dict[str, list[str]],
+    accounts: Mapping[str, Iterable[str | Mapping[str, str]]],
     host: str,
     port: int,
     faults: dict[str, Faults] | None = None,

@@ -132,13 +132,13 @@ class TikTok(Platform):
         faults = request.faults
         fields = self._fields(request, USER_FIELDS)
         handle, name = brand_identity(PLATFORM, account.account_id)
-        as_of = request.world.last_complete_day
+        as_of = account.last_complete_day
         followers = account.followers_at_end_of(as_of)
         if faults.follower_jump:
             followers *= 5
         if faults.negative_counts:
             followers = -followers
-        posts = account.posts_before(request.world.today)
+        posts = account.posts_before(account.today)
         values = {
             "open_id": account.account_id + "-x" if faults.wrong_account else account.account_id,
             "union_id": f"{stable_int('tt-union', account.account_id):x}",
@@ -160,7 +160,7 @@ class TikTok(Platform):
 
     def _video(self, request: Request, post: Post, fields: list[str]) -> dict[str, Any]:
         faults = request.faults
-        as_of = request.world.last_complete_day
+        as_of = request.world.account_of(post).last_complete_day
         handle, _ = brand_identity(PLATFORM, post.account_id)
         sign = -1 if faults.negative_counts else 1
         description = post.campaign.theme if post.campaign else "A day at the roastery"
@@ -199,7 +199,7 @@ class TikTok(Platform):
             raise ApiError(
                 envelope(request, {}, "invalid_params", "max_count must be between 1 and 20.", 400)
             )
-        posts = account.posts_before(request.world.today)
+        posts = account.posts_before(account.today)
         cursor = body.get("cursor")
         offset = 0
         if cursor:

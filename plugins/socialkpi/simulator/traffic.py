@@ -1,8 +1,11 @@
 """Website sessions of the brand's site, as GA4 and Plausible would count them.
 
-Social sessions come from the posts of every configured social account: a post's link
-clicks arrive on its publication day and the next three days, under the post's campaign,
-split over the referrers each platform produces. The rest is the usual non-social mix.
+Days are the property's own days (GA4: the property's reporting timezone; Plausible: the
+site's timezone), i.e. the timezone configured for that account. Social sessions come from the
+posts of every configured social account: a post's link clicks arrive on its publication day
+(in the property's zone) and the next three days, under the post's campaign, split over the
+referrers each platform produces. The rest is the usual non-social mix. A small site (about one
+in three) has quiet days without a single visit, which the APIs answer with no rows at all.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from socialkpi.simulator.world import CAMPAIGNS, HISTORY_START, World, rng_for
+from socialkpi.simulator.world import CAMPAIGNS, HISTORY_START, World, date_in, rng_for, stable_int
 
 # Share of a post's link clicks arriving on day 0, 1, 2, 3 after publication.
 CLICK_DECAY = (0.58, 0.24, 0.12, 0.06)
@@ -88,13 +91,21 @@ def current_campaign(day: date):
 class WebTraffic:
     """Daily session rows of one web property (GA4 property id or Plausible site id)."""
 
-    def __init__(self, world: World, property_id: str) -> None:
+    def __init__(self, world: World, property_id: str, source: str = "ga4") -> None:
         self.world = world
         self.property_id = property_id
+        self.tz = world.timezone(source, property_id)
+        self.timezone_name = world.timezones.get(source, {}).get(property_id, self.tz.key)
+        self.is_small = stable_int("small-site", property_id) % 3 == 0
         self._cache: dict[date, list[TrafficRow]] = {}
 
+    def is_quiet(self, day: date) -> bool:
+        """A small site's day without any visit (about one day in four)."""
+        return self.is_small and stable_int("quiet-site", self.property_id, day) % 4 == 0
+
     def rows(self, day: date) -> list[TrafficRow]:
-        if not self.world.is_visible(day):
+        """The session rows of the property's local ``day`` (none until the day is over)."""
+        if not self.world.is_over(day, self.tz) or self.is_quiet(day):
             return []
         if day not in self._cache:
             sessions = self._social_sessions(day)
@@ -110,8 +121,13 @@ class WebTraffic:
         for platform, referrers in SOCIAL_REFERRERS.items():
             for account in self.world.social_accounts(platform):
                 for age, share in enumerate(CLICK_DECAY):
-                    for post in account.posts_on(day - timedelta(days=age)):
-                        if post.campaign is None:
+                    published = day - timedelta(days=age)
+                    # the post's publish day in the property's zone, whatever the account's
+                    candidates = account.posts_between(
+                        published - timedelta(days=1), published + timedelta(days=2)
+                    )
+                    for post in candidates:
+                        if post.campaign is None or date_in(post.published_at, self.tz) != published:
                             continue
                         clicks = post.totals["clicks"] * share
                         for source, medium, referrer_share in referrers:
@@ -147,6 +163,8 @@ class WebTraffic:
             sessions[("newsletter", "email", "weekly_newsletter", campaign.landing_page)] = volume
         if weekend:
             sessions = {key: round(count * 0.7) for key, count in sessions.items()}
+        if self.is_small:
+            sessions = {key: count // 6 for key, count in sessions.items()}
         return sessions
 
     def _with_outcomes(self, day: date, key: tuple[str, str, str, str], sessions: int) -> TrafficRow:

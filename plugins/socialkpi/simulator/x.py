@@ -18,7 +18,7 @@ from socialkpi.simulator.world import (
     SocialAccount,
     brand_identity,
     days_between,
-    local_midnight_utc,
+    midnight,
     rng_for,
     stable_int,
 )
@@ -95,7 +95,7 @@ class Mention:
 
     def __init__(self, account: SocialAccount, day, index: int, seed: int) -> None:
         rng = rng_for(seed, "x-mention", account.account_id, day, index)
-        self.created_at = local_midnight_utc(day) + timedelta(seconds=rng.randint(6 * 3600, 23 * 3600))
+        self.created_at = midnight(day, account.tz) + timedelta(seconds=rng.randint(6 * 3600, 23 * 3600))
         millis = int(self.created_at.timestamp() * 1000) - TWITTER_EPOCH_MS
         self.tweet_id = str((millis << 22) | (((account.tag + 512) % 1024) << 12) | index)
         self.author_id, self.username = fan_identity(stable_int("x-fan", account.account_id, day, index))
@@ -220,7 +220,7 @@ class XApi(Platform):
         faults = request.faults
         requested = self._requested(request, "user.fields", USER_FIELDS)
         handle, name = brand_identity(PLATFORM, account.account_id)
-        followers = account.followers_at_end_of(request.world.last_complete_day)
+        followers = account.followers_now()
         if faults.follower_jump:
             followers *= 5
         if faults.negative_counts:
@@ -236,7 +236,7 @@ class XApi(Platform):
             "public_metrics": {
                 "followers_count": followers,
                 "following_count": account.following_count,
-                "tweet_count": account.post_count_before(request.world.today),
+                "tweet_count": account.post_count_before(account.today),
                 "listed_count": max(0, followers) // 150,
             },
             "verified": False,
@@ -261,7 +261,7 @@ class XApi(Platform):
                 "author_id": account.account_id,
                 "details": lambda post=post: _post_details(request, post),
             }
-            for post in account.posts_before(request.world.today)
+            for post in account.posts_before(account.today)
         ]
 
     def _mentions(self, request: Request, account: SocialAccount) -> list[dict[str, Any]]:
@@ -270,7 +270,7 @@ class XApi(Platform):
         if key not in self._mention_cache:
             items = []
             # The endpoint serves about the last 800 mentions; half a year is that many here.
-            for day in reversed(days_between(world.today - timedelta(days=180), world.today)):
+            for day in reversed(days_between(account.today - timedelta(days=180), account.today)):
                 rng = rng_for(world.seed, "x-mentions", account.account_id, day)
                 count = rng.randint(*MENTIONS_PER_DAY) + len(account.posts_on(day))
                 mentions = [Mention(account, day, index, world.seed) for index in range(count)]
@@ -332,9 +332,7 @@ class XApi(Platform):
             return json_response({"meta": meta})
         data = [self._tweet(request, item, fields) for item in page.items]
         if faults.dates_out_of_range and "created_at" in data[0]:
-            data[0]["created_at"] = x_time(
-                (end or local_midnight_utc(request.world.today)) + timedelta(days=2)
-            )
+            data[0]["created_at"] = x_time((end or request.world.now) + timedelta(days=2))
         if faults.missing_keys:
             data[0].pop("id", None)
             data[-1].get("public_metrics", {}).pop("like_count", None)
@@ -399,7 +397,7 @@ class XApi(Platform):
 
 def _post_details(request: Request, post: Post) -> dict[str, Any]:
     """Text and metrics of one of the account's own posts, as of the last complete day."""
-    as_of = request.world.last_complete_day
+    as_of = request.world.account_of(post).last_complete_day
     metrics = {
         "retweet_count": post.lifetime("shares", as_of),
         "reply_count": post.lifetime("comments", as_of),

@@ -11,7 +11,15 @@ from typing import Any
 from socialkpi.simulator.base import Platform, wants_503
 from socialkpi.simulator.paging import slice_page
 from socialkpi.simulator.wire import ApiError, Request, Response, json_response, malformed_json_response
-from socialkpi.simulator.world import Post, SocialAccount, brand_identity, days_between, rng_for, stable_int
+from socialkpi.simulator.world import (
+    PACIFIC,
+    Post,
+    SocialAccount,
+    brand_identity,
+    days_between,
+    rng_for,
+    stable_int,
+)
 
 PLATFORM = "youtube"
 DATA_MOUNT = "/youtube"
@@ -216,13 +224,13 @@ class YouTube(Platform):
         items = []
         for account in self._channel_accounts(request, request.query.get("id")):
             handle, name = brand_identity(PLATFORM, account.account_id)
-            subscribers = account.followers_at_end_of(request.world.last_complete_day)
+            subscribers = account.followers_now()
             if faults.follower_jump:
                 subscribers *= 5
             if faults.negative_counts:
                 subscribers = -subscribers
-            as_of = request.world.last_complete_day
-            views = sum(post.lifetime("views", as_of) for post in account.posts_before(request.world.today))
+            as_of = account.last_complete_day
+            views = sum(post.lifetime("views", as_of) for post in account.posts_before(account.today))
             channel_id = account.account_id + "x" if faults.wrong_account else account.account_id
             item: dict[str, Any] = {
                 "kind": "youtube#channel",
@@ -248,7 +256,7 @@ class YouTube(Platform):
                     "viewCount": str(views),
                     "subscriberCount": str(subscribers),
                     "hiddenSubscriberCount": False,
-                    "videoCount": str(account.post_count_before(request.world.today)),
+                    "videoCount": str(account.post_count_before(account.today)),
                 }
                 if faults.missing_keys:
                     statistics.pop("subscriberCount")
@@ -311,7 +319,7 @@ class YouTube(Platform):
         if not request.world.has_account(PLATFORM, channel_id):
             return self._paged_uploads(request, None, [], "youtube#searchListResponse", lambda post: {})
         account = request.world.account(PLATFORM, channel_id)
-        posts = account.posts_before(request.world.today)
+        posts = account.posts_before(account.today)
         after = _rfc3339(request, "publishedAfter")
         before = _rfc3339(request, "publishedBefore")
         if after:
@@ -361,7 +369,7 @@ class YouTube(Platform):
                     locationType="parameter",
                 )
             )
-        posts = account.posts_before(request.world.today)
+        posts = account.posts_before(account.today)
         _, name = brand_identity(PLATFORM, account.account_id)
 
         def build(post: Post) -> dict[str, Any]:
@@ -404,12 +412,12 @@ class YouTube(Platform):
         ids = [item for item in request.query.get("id", "").split(",") if item]
         if len(ids) > 50:
             raise ApiError(google_error(400, "The request specifies too many video IDs.", "invalidFilters"))
-        as_of = request.world.last_complete_day
         items = []
         for video_id in ids:
             post = request.world.find_post(PLATFORM, video_id)
             if post is None:
                 continue  # unknown ids are left out, not an error
+            as_of = request.world.account_of(post).last_complete_day
             item: dict[str, Any] = {
                 "kind": "youtube#video",
                 "etag": etag("video", post.post_id, as_of),
@@ -453,7 +461,7 @@ class YouTube(Platform):
         return json_response(
             {
                 "kind": "youtube#videoListResponse",
-                "etag": etag("videos", ids, as_of),
+                "etag": etag("videos", ids, request.world.today),
                 "items": items,
                 "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)},
             }
@@ -502,7 +510,9 @@ class YouTube(Platform):
         days = [
             day
             for day in days_between(start, end + timedelta(days=1))
-            if world.is_visible(day) and not faults.is_empty_day(day.isoformat())
+            # YouTube Analytics dates are US Pacific dates ("day" dimension; the channel's zone
+            # plays no part): a day is reported once it is over in Pacific time.
+            if world.is_over(day, PACIFIC) and not faults.is_empty_day(day.isoformat())
         ]
         video_filter = None
         filters = query.get("filters", "")
@@ -558,21 +568,24 @@ class YouTube(Platform):
         return json_response(body)
 
     def _growing(self, account: SocialAccount, day: date, video_filter: set[str] | None) -> list[Post]:
-        posts = account.growing_posts(day)
+        posts = account.posts_growing_between(*account.day_bounds(day, PACIFIC))
         return [post for post in posts if video_filter is None or post.post_id in video_filter]
 
 
 def _metric(account: SocialAccount, posts: list[Post], name: str, days: list[date], per_video: bool) -> Any:
     """One Analytics metric over ``days``; subscribers are channel-wide unless per video."""
 
+    def grew(post: Post, metric: str, day: date) -> int:
+        return post.increase_between(metric, *account.day_bounds(day, PACIFIC))
+
     def views() -> int:
-        return sum(post.increase_on("views", day) for post in posts for day in days)
+        return sum(grew(post, "views", day) for post in posts for day in days)
 
     if name == "views":
         return views()
     if name == "estimatedMinutesWatched":
         return sum(
-            post.increase_on("views", day) * (2 + stable_int("yt-watch", post.post_id) % 5)
+            grew(post, "views", day) * (2 + stable_int("yt-watch", post.post_id) % 5)
             for post in posts
             for day in days
         )
@@ -581,15 +594,15 @@ def _metric(account: SocialAccount, posts: list[Post], name: str, days: list[dat
         minutes = _metric(account, posts, "estimatedMinutesWatched", days, per_video)
         return round(minutes * 60 / total_views, 1) if total_views else 0.0
     if name in ("likes", "comments", "shares"):
-        return sum(post.increase_on(name, day) for post in posts for day in days)
+        return sum(grew(post, name, day) for post in posts for day in days)
     if name == "dislikes":
-        return sum(post.increase_on("likes", day) for post in posts for day in days) // 40
+        return sum(grew(post, "likes", day) for post in posts for day in days) // 40
     if name == "subscribersGained":
         if per_video:
-            return sum(post.increase_on("follows", day) for post in posts for day in days)
-        return sum(account.activity(day).follows for day in days)
+            return sum(grew(post, "follows", day) for post in posts for day in days)
+        return sum(account.activity(day, PACIFIC).follows for day in days)
     if name == "subscribersLost":
-        return 0 if per_video else sum(account.activity(day).unfollows for day in days)
+        return 0 if per_video else sum(account.activity(day, PACIFIC).unfollows for day in days)
     raise KeyError(name)
 
 

@@ -1,0 +1,146 @@
+"""Every platform's day, in every timezone: the marts against a recomputation from the world.
+
+`socialkpi run` (real Airflow, the simulator over HTTP, dbt) fills one warehouse for accounts in
+Asia/Tehran (+03:30), Asia/Kolkata (+05:30), Australia/Sydney (+10/+11), Europe/Berlin,
+America/Los_Angeles and America/New_York (tests/fixtures/socialkpi.timezones.yml), over short
+ranges around the DST switch days (Sydney 2026-10-04, Europe 2026-10-25, US 2026-11-01) and a
+backfill ending today. Each account-day of ``marts.fct_account_kpis_daily`` is then compared,
+to 1e-9, with ``socialkpi.simulator.expected.account_day``: pure Python over the simulator's
+world model (never the raw tables), with each platform's own day (Meta and YouTube: US Pacific;
+LinkedIn: UTC, settled two days late). Included: the first day of every range (a backfill's
+first day), the switch days, and quiet days with zero follows and zero unfollows.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from socialkpi.config import load_config
+from socialkpi.simulator import expected
+
+pytestmark = [pytest.mark.warehouse, pytest.mark.slow]
+
+CONFIG = Path(__file__).resolve().parents[1] / "fixtures" / "socialkpi.timezones.yml"
+NOW = datetime.now(UTC)
+TODAY = NOW.date()
+# Each range is a backfill whose first day is the day before a switch.
+SWITCH_RANGES = (
+    (date(2026, 10, 3), date(2026, 10, 4)),  # Australia/Sydney springs forward on 10-04
+    (date(2026, 10, 24), date(2026, 10, 25)),  # Europe falls back on 10-25
+    (date(2026, 10, 31), date(2026, 11, 1)),  # the US falls back on 11-01
+)
+# A backfill that reaches the snapshot day: followers are only knowable from there back.
+RECENT = (TODAY - timedelta(days=2), TODAY)
+QUIET_ACCOUNTS = (("instagram", "17841400000000101"), ("facebook", "104000000000100"))
+TOLERANCE = 1e-9
+
+
+def days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def accounts() -> list[tuple[str, str, str]]:
+    previous = os.environ.get("SOCIALKPI_CONFIG")
+    os.environ["SOCIALKPI_CONFIG"] = str(CONFIG)
+    try:
+        config = load_config()
+    finally:
+        os.environ["SOCIALKPI_CONFIG"] = previous or ""
+    return [
+        (platform, a.id, a.timezone) for platform, source in config.sources.items() for a in source.accounts
+    ]
+
+
+@pytest.fixture(scope="module")
+def runs(warehouse_url):
+    """Run every range into one warehouse (failures are reported by their own test, so the
+    comparison below still shows what the marts hold)."""
+    with psycopg.connect(warehouse_url, autocommit=True) as conn:
+        tables = conn.execute(
+            """select format('%I.%I', table_schema, table_name) from information_schema.tables
+               where table_schema in ('raw', 'landing', 'quarantine', 'audit') and table_type = 'BASE TABLE'"""
+        ).fetchall()
+        if tables:  # only this module's accounts in the warehouse
+            conn.execute("truncate " + ", ".join(t[0] for t in tables))
+    env = {**os.environ, "SOCIALKPI_CONFIG": str(CONFIG)}
+    results = {}
+    for first, last in (*SWITCH_RANGES, RECENT):
+        results[first, last] = subprocess.run(
+            [sys.executable, "-m", "socialkpi.cli", "run", "--start", str(first), "--end", str(last)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+    return results
+
+
+@pytest.fixture(scope="module")
+def marts(runs, warehouse_url):
+    """The mart rows keyed by (platform, account, day); empty when no transform got through."""
+    with psycopg.connect(warehouse_url) as conn:
+        if conn.execute("select to_regclass('marts.fct_account_kpis_daily')").fetchone()[0] is None:
+            return {}
+        cursor = conn.execute(
+            f"select platform, account_id, kpi_date, {', '.join(expected.FIELDS)} from marts.fct_account_kpis_daily"
+        )
+        return {(row[0], row[1], row[2]): dict(zip(expected.FIELDS, row[3:], strict=True)) for row in cursor}
+
+
+def test_the_config_holds_quiet_days_and_every_zone():
+    zones = {timezone for _, _, timezone in accounts()}
+    assert {"Asia/Tehran", "Asia/Kolkata", "Australia/Sydney", "Europe/Berlin"} <= zones
+    assert {"America/Los_Angeles", "America/New_York"} <= zones
+    by_id = {(platform, account_id): timezone for platform, account_id, timezone in accounts()}
+    for platform, account_id in QUIET_ACCOUNTS:
+        quiet = [
+            day
+            for first, last in (*SWITCH_RANGES, RECENT)
+            for day in expected.quiet_days(platform, account_id, by_id[platform, account_id], first, last)
+        ]
+        assert quiet, f"{platform} {account_id} has no quiet day in the ranges: pick another small account"
+
+
+def test_every_range_runs_through(runs):
+    failed = {
+        f"{first}..{last}": (result.stdout + result.stderr)[-1500:]
+        for (first, last), result in runs.items()
+        if result.returncode != 0
+    }
+    assert not failed, failed
+
+
+@pytest.mark.parametrize("platform", expected.PLATFORMS)
+def test_marts_match_the_platform_day(marts, platform):
+    mismatches = []
+    compared = 0
+    for account_platform, account_id, timezone in accounts():
+        if account_platform != platform:
+            continue
+        for first, last in (*SWITCH_RANGES, RECENT):
+            for day in days(first, last):
+                want = expected.account_day(platform, account_id, timezone, day, NOW)
+                got = marts.get((platform, account_id, day))
+                for field, value in want.items():
+                    if value is None:
+                        continue  # not reported by the platform, or not over/settled yet
+                    if (
+                        field in ("followers", "follower_change")
+                        and platform != "facebook"
+                        and (first, last) != RECENT
+                    ):
+                        continue  # knowable only from a snapshot the range reaches
+                    compared += 1
+                    shown = None if got is None else got[field]
+                    if shown is None or abs(float(shown) - value) > TOLERANCE:
+                        mismatches.append(
+                            f"{account_id} ({timezone}) {day} {field}: mart {shown}, platform {value}"
+                        )
+    assert compared > 0
+    assert not mismatches, f"{len(mismatches)} of {compared} values differ:\n" + "\n".join(mismatches[:25])
