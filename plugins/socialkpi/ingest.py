@@ -15,7 +15,14 @@ import psycopg
 
 from socialkpi import connections, load
 from socialkpi.config import Account, SourceConfig, load_config
-from socialkpi.errors import ConfigError, CredentialsError, QuotaExhausted, SourceError, ValidationFailed
+from socialkpi.errors import (
+    ConfigError,
+    CredentialsError,
+    QuotaExhausted,
+    SourceError,
+    TransientSourceError,
+    ValidationFailed,
+)
 from socialkpi.http import SourceClient
 from socialkpi.quality.gate import validate_batch
 from socialkpi.sources import SOURCES
@@ -116,9 +123,12 @@ def ingest_account(
     summary = asdict(report)
     if problems:
         lines = [f"{p.stream} {p.day}: {p.status} (batch {p.batch_id}) {p.detail}" for p in problems]
-        raise ValidationFailed(
-            f"{source} account {account_id}: {len(problems)} batch(es) not published: " + " | ".join(lines)
+        message = f"{source} account {account_id}: {len(problems)} batch(es) not published: " + " | ".join(
+            lines
         )
+        # Only extraction failures (timeouts, 5xx, resets): a later attempt of the task may succeed.
+        retryable = all(p.status in ("extract_failed", "skipped") for p in problems)
+        raise (TransientSourceError if retryable else ValidationFailed)(message)
     return summary
 
 
