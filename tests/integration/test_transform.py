@@ -42,10 +42,24 @@ def fingerprints(url: str, schema: str = LIVE_SCHEMA) -> dict[str, tuple[int, st
         ]
         return {
             table: conn.execute(
-                f'select count(*), coalesce(md5(string_agg(t::text, \'|\' order by t::text)), \'\') from "{schema}"."{table}" as t'
+                f"select count(*), coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from \"{schema}\".\"{table}\" as t"
             ).fetchone()
             for table in tables
         }
+
+
+def bi_reader_url() -> str:
+    from socialkpi.warehouse import BI_ROLE, EmbeddedWarehouse
+
+    return EmbeddedWarehouse().url(role=BI_ROLE)
+
+
+def assert_bi_reader_reads_every_mart(url: str) -> None:
+    with psycopg.connect(bi_reader_url()) as bi:
+        for table in fingerprints(url):
+            bi.execute(f"select count(*) from {LIVE_SCHEMA}.{table}").fetchone()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            bi.execute(f"create table {LIVE_SCHEMA}.bi_probe (x int)")
 
 
 def transform_run() -> None:
@@ -86,12 +100,13 @@ def built(warehouse_url, simulator):
     return warehouse_url
 
 
-def test_the_build_goes_live_only_after_the_swap(built):
+def test_the_build_goes_live_with_its_grants_by_the_swap(built):
     marts = fingerprints(built)
     assert marts["fct_account_kpis_daily"][0] > 0 and marts["fct_social_traffic_daily"][0] > 0
     with psycopg.connect(built) as conn:
         shadow = conn.execute("select 1 from pg_namespace where nspname = %s", (SHADOW_SCHEMA,)).fetchone()
     assert shadow is None, "the shadow schema is renamed into place, not left behind"
+    assert_bi_reader_reads_every_mart(built)
 
 
 def test_a_mart_check_failure_leaves_every_mart_row_as_it_was_and_the_next_run_recovers(built):
@@ -120,6 +135,8 @@ def test_a_mart_check_failure_leaves_every_mart_row_as_it_was_and_the_next_run_r
             f"select max(engagement_rate_by_reach) from {SHADOW_SCHEMA}.fct_account_kpis_daily"
         ).fetchone()[0]
     assert reach_rate > 3, "the probe must have reached the shadow build"
+    with psycopg.connect(bi_reader_url()) as bi, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        bi.execute(f"select count(*) from {SHADOW_SCHEMA}.fct_account_kpis_daily")
 
     # The platform restates the day (the next run re-extracts it): the data is right again.
     with psycopg.connect(built, autocommit=True) as conn:
@@ -130,6 +147,7 @@ def test_a_mart_check_failure_leaves_every_mart_row_as_it_was_and_the_next_run_r
     ingest("instagram", account)
     transform_run()  # no --full-refresh: the incremental mart starts again from the live copy
     assert fingerprints(built) == before
+    assert_bi_reader_reads_every_mart(built)
 
 
 def test_a_failing_dbt_test_leaves_the_marts_and_the_incremental_state_as_they_were(built):
@@ -157,24 +175,6 @@ def test_a_failing_dbt_test_leaves_the_marts_and_the_incremental_state_as_they_w
             )
     transform_run()
     assert fingerprints(built) == before
-
-
-def test_grants_survive_the_swap_and_the_shadow_stays_private(built):
-    from socialkpi.warehouse import BI_ROLE, EmbeddedWarehouse
-
-    transform.dbt_build()  # a shadow exists while the checks run
-    bi_url = EmbeddedWarehouse().url(role=BI_ROLE)
-    with psycopg.connect(bi_url) as bi:
-        assert bi.execute("select count(*) from marts.fct_account_kpis_daily").fetchone()[0] > 0
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            bi.execute(f"select count(*) from {SHADOW_SCHEMA}.fct_account_kpis_daily")
-    transform.validate_marts("test")
-    transform.publish_marts()
-    with psycopg.connect(bi_url) as bi:
-        for table in fingerprints(built):
-            bi.execute(f"select count(*) from marts.{table}").fetchone()
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            bi.execute("create table marts.bi_probe (x int)")
 
 
 def test_dbt_unit_tests_still_run_outside_production_builds(built):

@@ -51,6 +51,7 @@ def _context(url: str):
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     DATA_DOCS_DIR.mkdir(parents=True, exist_ok=True)
+    restrict_data_docs()
     context.add_data_docs_site(
         site_name=SITE_NAME,
         site_config={
@@ -96,12 +97,15 @@ def suite_parameters(conn: psycopg.Connection, stream: Stream, window: Window, s
 
 def previous_total(conn: psycopg.Connection, stream: Stream, window: Window) -> int | None:
     """The newest published value of `jump_field` for this account up to the batch's day (a rerun
-    of the same day compares with the value it is about to replace)."""
+    of the same day compares with the value it is about to replace). Values a person released with
+    `--force` are skipped: they were let through, not confirmed, so they are no baseline."""
     path = "{" + ",".join(stream.jump_field.split(".")) + "}"
     row = conn.execute(
         sql.SQL(
-            "select (record #>> %s)::bigint from {} where account_id = %s and interval_start <= %s "
-            "and record #>> %s ~ '^[0-9]+$' order by interval_start desc, extracted_at desc limit 1"
+            "select (record #>> %s)::bigint from {} as r where account_id = %s and interval_start <= %s "
+            "and record #>> %s ~ '^[0-9]+$' and not exists (select 1 from audit.events as e "
+            "where e.batch_id = r.batch_id and e.kind = 'released_forced') "
+            "order by interval_start desc, extracted_at desc limit 1"
         ).format(sql.Identifier("raw", stream.table)),
         (path, window.account_id, window.day, path),
     ).fetchone()
@@ -221,7 +225,25 @@ def _describe(result) -> str:
     )
 
 
+def restrict_data_docs() -> None:
+    """Data docs show sample records (unexpected values, rows of a quarantined batch): readable by
+    their owner only, folders 0700 and files 0600, whatever the umask GX wrote them with."""
+    for folder in (DATA_DOCS_DIR.parent, DATA_DOCS_DIR):
+        if folder.exists():
+            folder.chmod(0o700)
+    for root, folders, files in os.walk(DATA_DOCS_DIR):
+        for name in folders:
+            path = os.path.join(root, name)
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o700)
+        for name in files:
+            path = os.path.join(root, name)
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+
+
 def _docs_url(run) -> str | None:
+    restrict_data_docs()  # called right after every checkpoint run that wrote data docs
     for validation_result in run.run_results.values():
         actions = validation_result.get("actions_results", {}) if isinstance(validation_result, dict) else {}
         for site in (actions.get("data_docs") or {}).values():
