@@ -91,6 +91,15 @@ def dbt_command(
     return result
 
 
+def run_transform(dag_run_id: str | None = None) -> dict:
+    """The whole transform outside Airflow (benchmarks, scripts): build, check, swap."""
+    return {
+        "build": dbt_build(),
+        "checks": validate_marts(dag_run_id),
+        "publish": publish_marts(),
+    }
+
+
 def dbt_build() -> dict:
     """Build and test every model into the shadow schema; the live marts are not touched."""
     url = current_url()
