@@ -1,6 +1,6 @@
 """Give every pin of requirements.lock its sha256 hashes, for `pip install --require-hashes`.
 
-    python tools/hash_lock.py requirements.lock.new requirements.lock
+    python tools/hash_lock.py requirements.lock.new requirements.lock [--report pip-report.json]
 
 Reads pins (`name==version`, as `pip freeze` writes them) and asks pip, the ordinary client with
 the index the pip configuration names, which file it would install for each one
@@ -43,28 +43,20 @@ def pins(path: Path) -> list[tuple[str, str]]:
     return found
 
 
-def chosen_file_hashes(requirements: Path) -> dict[str, set[str]]:
-    """name -> {sha256} of the file pip picks for each pin on this machine."""
-    with tempfile.TemporaryDirectory() as folder:
-        report = Path(folder) / "report.json"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "--dry-run",
-                "--ignore-installed",
-                "--no-deps",
-                "--quiet",
-                "--report",
-                str(report),
-                "-r",
-                str(requirements),
-            ],
-            check=True,
-        )
-        document = json.loads(report.read_text())
+def chosen_file_hashes(requirements: Path, saved_report: Path | None = None) -> dict[str, set[str]]:
+    """name -> {sha256} of the file pip picks for each pin on this machine (from a report pip
+    already wrote for these pins, when given: the dry run downloads what lacks PEP 658 metadata)."""
+    if saved_report is not None:
+        document = json.loads(saved_report.read_text())
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            report = Path(folder) / "report.json"
+            command = ["install", "--dry-run", "--ignore-installed", "--no-deps", "--quiet"]
+            subprocess.run(
+                [sys.executable, "-m", "pip", *command, "--report", str(report), "-r", str(requirements)],
+                check=True,
+            )
+            document = json.loads(report.read_text())
     hashes: dict[str, set[str]] = {}
     for item in document["install"]:
         name = canonical(item["metadata"]["name"])
@@ -123,12 +115,17 @@ def local_file_hashes(name: str, version: str, simple: list[Path], links: list[P
 
 
 def main(argv: list[str]) -> int:
+    saved_report = None
+    if "--report" in argv:
+        index = argv.index("--report")
+        saved_report = Path(argv[index + 1])
+        argv = argv[:index] + argv[index + 2 :]
     if len(argv) != 2:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     source, target = Path(argv[0]), Path(argv[1])
     pinned = pins(source)
-    chosen = chosen_file_hashes(source)
+    chosen = chosen_file_hashes(source, saved_report)
     simple, links = local_indexes()
     lines = [HEADER.rstrip("\n")]
     for name, version in pinned:

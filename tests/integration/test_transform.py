@@ -109,7 +109,9 @@ def test_the_build_goes_live_with_its_grants_by_the_swap(built):
     assert_bi_reader_reads_every_mart(built)
 
 
-def test_a_mart_check_failure_leaves_every_mart_row_as_it_was_and_the_next_run_recovers(built):
+def test_a_mart_check_failure_leaves_every_mart_row_as_it_was_and_the_next_run_recovers(
+    built, sources_on_simulator
+):
     before = fingerprints(built)
     account = "17841400000000001"
     # A reach of 1 on a day with hundreds of interactions: every raw expectation holds (a count,
