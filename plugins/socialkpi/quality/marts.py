@@ -41,7 +41,8 @@ def run_mart_checks(url: str, dag_run_id: str | None = None, schema: str = "mart
     import great_expectations as gx
 
     context, source = _context(url)
-    definitions = {}
+    definitions = {}  # suite name -> check name
+    validations = []
     for check in load_mart_checks():
         name = f"marts__{check.name}"
         with contextlib.suppress(LookupError, ValueError):  # first run in this process: nothing to replace
@@ -49,14 +50,16 @@ def run_mart_checks(url: str, dag_run_id: str | None = None, schema: str = "mart
         asset = source.add_query_asset(name=name, query=check.query.replace("{marts}", schema))
         batch_definition = asset.add_batch_definition_whole_table("all")
         suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=check.expectations))
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+        validations.append(
+            context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+            )
         )
         definitions[name] = check.name
     checkpoint = context.checkpoints.add_or_update(
         gx.Checkpoint(
             name="marts",
-            validation_definitions=[context.validation_definitions.get(name) for name in definitions],
+            validation_definitions=validations,
             actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE_NAME])],
             result_format={"result_format": "SUMMARY"},
         )
