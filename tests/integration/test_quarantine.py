@@ -77,9 +77,11 @@ def test_data_docs_with_sample_records_are_readable_by_their_owner_only(
 ):
     from socialkpi.quality.gate import DATA_DOCS_DIR
 
+    ingest_instagram()  # the baseline follower total
     sources_on_simulator.set_faults("instagram", Faults(follower_jump=True))
     ingest_instagram()  # quarantined: its data docs page shows the unexpected values
     sources_on_simulator.clear_faults()
+    assert account_batches(clean_warehouse)[-1][1] == "quarantined"
     pages = [path for path in DATA_DOCS_DIR.rglob("*") if path.is_file()]
     assert pages, "a quarantined batch writes its data docs"
     loose = [
