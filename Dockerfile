@@ -13,7 +13,7 @@ ENV AIRFLOW_HOME=/opt/airflow \
 # Every version is pinned in the lock (CeleryExecutor's runtime included), so nothing here is
 # resolved at build time.
 COPY requirements.lock /tmp/requirements.lock
-RUN pip install --no-deps -r /tmp/requirements.lock
+RUN pip install --require-hashes --no-deps -r /tmp/requirements.lock
 
 COPY pyproject.toml README.md /tmp/socialkpi/
 COPY plugins/ /tmp/socialkpi/plugins/

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DAYS ?= 30
 
-.PHONY: run test test-faults lint format airflow bench lock clean-warehouse help
+.PHONY: run test test-faults lint format airflow bench lock lock-hashes clean-warehouse help
 
 help:
 	@echo "make run     - set up, start the warehouse and simulator, run the last $(DAYS) days through Airflow, print KPIs"
@@ -14,13 +14,15 @@ help:
 	@echo "make airflow - the Airflow UI and scheduler (airflow standalone) on 127.0.0.1:8080"
 	@echo "make test-faults - the run-control probes: SIGKILL, two runs at once, a stopped warehouse"
 	@echo "make bench   - performance benchmarks (prints one table; SCALE=full adds 50 accounts x 365 days)"
-	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
+	@echo "make lock    - re-resolve requirements.lock from pyproject.toml, with hashes"
+	@echo "make lock-hashes - re-hash the pins of requirements.lock as they stand"
 
 # The environment is built from the committed lock file only; --no-deps keeps pip from
-# resolving anything the lock does not name, and `pip check` proves the lock is consistent.
+# resolving anything the lock does not name, --require-hashes refuses any file whose sha256 the
+# lock does not list, and `pip check` proves the lock is consistent.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m pip check
 	touch $(STAMP)
@@ -35,13 +37,13 @@ test-faults: $(STAMP)
 	$(BIN)/python -m pytest -m faults
 
 lint: $(STAMP)
-	$(BIN)/ruff check plugins dags tests benchmarks
-	$(BIN)/ruff format --check plugins dags tests benchmarks
+	$(BIN)/ruff check plugins dags tests benchmarks tools
+	$(BIN)/ruff format --check plugins dags tests benchmarks tools
 	$(BIN)/sqlfluff lint dbt_project --disable-progress-bar --nocolor
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix plugins dags tests benchmarks
-	$(BIN)/ruff format plugins dags tests benchmarks
+	$(BIN)/ruff check --fix plugins dags tests benchmarks tools
+	$(BIN)/ruff format plugins dags tests benchmarks tools
 	$(BIN)/sqlfluff fix dbt_project --disable-progress-bar --nocolor
 
 airflow: $(STAMP)
@@ -52,12 +54,17 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --scale $(SCALE)
 
 # Needs the package index; run it on purpose, commit the result, and review the diff.
+# The pins come from a fresh resolve, their sha256 hashes from pip's report (tools/hash_lock.py).
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet ".[dev]"
 	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^socialkpi' > requirements.lock.new
-	( echo '# socialkpi locked environment (Python 3.11). Regenerate with `make lock` after changing pyproject.toml.'; cat requirements.lock.new ) > requirements.lock
+	.lock-venv/bin/python tools/hash_lock.py requirements.lock.new requirements.lock
 	rm -rf .lock-venv requirements.lock.new
+
+# Re-hash the pins as they stand (after adding a `name==version` line by hand): no re-resolve.
+lock-hashes:
+	$(PYTHON) tools/hash_lock.py requirements.lock requirements.lock
 
 clean-warehouse:
 	-$(BIN)/socialkpi warehouse stop

@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     quarantine.add_argument(
         "--force", action="store_true", help="with `release`: publish without re-validating"
     )
+    quarantine.add_argument(
+        "--replace-newer",
+        action="store_true",
+        help="with `release --force`: publish even over a newer batch of the same interval",
+    )
     quarantine.set_defaults(handler=cmd_quarantine)
 
     quality = commands.add_parser("quality", help="Great Expectations suites")
@@ -239,7 +244,7 @@ def cmd_quarantine(args) -> int:
         if args.action == "show":
             print(show(conn, args.batch))
         elif args.action == "release":
-            print(release(conn, args.batch, force=args.force))
+            print(release(conn, args.batch, force=args.force, replace_newer=args.replace_newer))
         else:
             print(drop(conn, args.batch))
     return 0

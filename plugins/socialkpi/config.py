@@ -17,6 +17,28 @@ from socialkpi.errors import ConfigError
 from socialkpi.paths import PROJECT_ROOT
 
 DEFAULT_CONFIG = PROJECT_ROOT / "socialkpi.yml"
+DEFAULT_WAREHOUSE_PORT = 54329
+DEFAULT_SIMULATOR_PORT = 8765
+
+
+class DuplicateKey(yaml.YAMLError):
+    def __init__(self, key, mark):
+        super().__init__(f"duplicate key {key!r}")
+        self.key = key
+        self.problem_mark = mark
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's last-one-wins on a repeated key silently drops the first account list; refuse it."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise DuplicateKey(key, key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 @dataclass(frozen=True)
@@ -43,8 +65,8 @@ class SourceConfig:
 class Config:
     path: Path
     sources: dict[str, SourceConfig]
-    warehouse_port: int = 54329
-    simulator_port: int = 8765
+    warehouse_port: int = DEFAULT_WAREHOUSE_PORT
+    simulator_port: int = DEFAULT_SIMULATOR_PORT
     simulator_seed: int = 42
     raw: dict = field(default_factory=dict, repr=False)
 
@@ -66,7 +88,12 @@ def load_config(path: Path | None = None) -> Config:
             f"{where}: no such file; create it (see socialkpi.yml in the repo) or set SOCIALKPI_CONFIG"
         )
     try:
-        document = yaml.safe_load(path.read_text()) or {}
+        document = yaml.load(path.read_text(), Loader=_StrictLoader) or {}  # a SafeLoader
+    except DuplicateKey as exc:
+        raise ConfigError(
+            f"{where}: key {exc.key!r} appears twice at line {exc.problem_mark.line + 1}; "
+            "keep one and merge what the two say"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark else ""
@@ -85,16 +112,25 @@ def load_config(path: Path | None = None) -> Config:
             raise ConfigError(f"{where}: unknown source {name!r} under `sources:`; use one of: {known}")
         sources[name] = _source(where, name, body or {}, SOURCES[name].default_lookback_days)
 
-    warehouse = document.get("warehouse") or {}
-    simulator = document.get("simulator") or {}
+    warehouse = _section(where, document, "warehouse", "warehouse: {port: 54329}")
+    simulator = _section(where, document, "simulator", "simulator: {port: 8765}")
     return Config(
         path=path,
         sources=sources,
-        warehouse_port=_int(where, "warehouse.port", warehouse.get("port", 54329)),
-        simulator_port=_int(where, "simulator.port", simulator.get("port", 8765)),
+        warehouse_port=_port(where, "warehouse.port", warehouse.get("port", DEFAULT_WAREHOUSE_PORT)),
+        simulator_port=_port(where, "simulator.port", simulator.get("port", DEFAULT_SIMULATOR_PORT)),
         simulator_seed=_int(where, "simulator.seed", simulator.get("seed", 42)),
         raw=document,
     )
+
+
+def _section(where: str, document: dict, key: str, example: str) -> dict:
+    value = document.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: `{key}` must be a mapping, got {value!r}; write e.g. `{example}`")
+    return value
 
 
 def _source(where: str, name: str, body: dict, default_lookback: int) -> SourceConfig:
@@ -111,21 +147,37 @@ def _source(where: str, name: str, body: dict, default_lookback: int) -> SourceC
         label = f"sources.{name}.accounts[{index}]"
         if not isinstance(item, dict) or "id" not in item:
             raise ConfigError(f"{where}: `{label}` needs an `id`")
-        account_id = str(item["id"])
+        account_id = _account_id(where, label, item["id"])
         if account_id in seen:
             raise ConfigError(f"{where}: `{label}` repeats account id {account_id}; list each account once")
         seen.add(account_id)
-        timezone = str(item.get("timezone", "UTC"))
+        timezone = item.get("timezone", "UTC")
+        if not isinstance(timezone, str):
+            raise ConfigError(
+                f"{where}: `{label}.timezone` must be an IANA timezone name, got {timezone!r}; "
+                "use e.g. Europe/Berlin"
+            )
+        name_value = item.get("name", account_id)
+        if name_value is None or isinstance(name_value, (dict, list)) or not str(name_value).strip():
+            raise ConfigError(
+                f"{where}: `{label}.name` must be a non-blank text; name the account or leave it out"
+            )
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(
                 f"{where}: `{label}.timezone` {timezone!r} is not an IANA timezone; use e.g. Europe/Berlin"
             ) from None
-        accounts.append(Account(id=account_id, name=str(item.get("name", account_id)), timezone=timezone))
+        accounts.append(Account(id=account_id, name=str(name_value), timezone=timezone))
+    connection_id = body.get("connection_id", f"socialkpi_{name}")
+    if not isinstance(connection_id, str) or not connection_id.strip():
+        raise ConfigError(
+            f"{where}: `sources.{name}.connection_id` must be a non-blank Airflow connection id, "
+            f"got {connection_id!r}; leave it out for socialkpi_{name}"
+        )
     return SourceConfig(
         name=name,
-        connection_id=str(body.get("connection_id", f"socialkpi_{name}")),
+        connection_id=connection_id.strip(),
         accounts=tuple(accounts),
         lookback_days=_int(
             where, f"sources.{name}.lookback_days", body.get("lookback_days", default_lookback)
@@ -133,11 +185,34 @@ def _source(where: str, name: str, body: dict, default_lookback: int) -> SourceC
     )
 
 
+def _account_id(where: str, label: str, value) -> str:
+    """An id is what the API path carries: a number or a text, never null, blank or a structure."""
+    if value is None or isinstance(value, (bool, dict, list, float)):
+        raise ConfigError(
+            f"{where}: `{label}.id` must be the account's id as text or a whole number, got {value!r}; "
+            'quote it, e.g. id: "17841400000000001"'
+        )
+    account_id = str(value).strip()
+    if not account_id:
+        raise ConfigError(f"{where}: `{label}.id` is blank; write the account's id from the platform")
+    return account_id
+
+
 def _int(where: str, key: str, value) -> int:
+    # YAML reads `yes`/`true` as booleans, which int() would quietly take as 1.
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ConfigError(f"{where}: `{key}` must be a whole number, got {value!r}")
     try:
         number = int(value)
     except (TypeError, ValueError):
         raise ConfigError(f"{where}: `{key}` must be a whole number, got {value!r}") from None
     if number < 0:
-        raise ConfigError(f"{where}: `{key}` must not be negative")
+        raise ConfigError(f"{where}: `{key}` must not be negative, got {number}")
+    return number
+
+
+def _port(where: str, key: str, value) -> int:
+    number = _int(where, key, value)
+    if not 1 <= number <= 65535:
+        raise ConfigError(f"{where}: `{key}` {number} is not a TCP port; use one between 1024 and 65535")
     return number

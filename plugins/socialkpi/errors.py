@@ -27,3 +27,13 @@ class QuotaExhausted(SourceError):
 
 class ValidationFailed(SocialKpiError):
     """A landed batch failed its expectations and was quarantined."""
+
+
+class TransientSourceError(SourceError):
+    """A failure a later attempt may not meet: a timeout, a reset connection, 5xx after the client's
+    own retries, throttling beyond its budget. The task fails so that Airflow's retries apply."""
+
+
+class ForeignHost(SourceError):
+    """A link (a `next` page) points outside the source's configured hosts; the token is not sent
+    there, and a retry would be refused the same way."""

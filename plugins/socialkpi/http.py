@@ -1,7 +1,13 @@
 """One HTTP client for every source: auth, retries, timeouts, throttling, and safe logging.
 
 Transport faults (connection errors, read timeouts, 5xx) are retried by urllib3's `Retry` with
-jittered exponential backoff. Platform throttling is not always a 429 (Meta throttles with HTTP 400
+jittered exponential backoff, within a total deadline per request (`REQUEST_DEADLINE_SECONDS`):
+no attempt starts that could end after it, so a hung server costs at most the deadline, not
+retries x read timeout. What still fails then is a `TransientSourceError` (the task fails and
+Airflow retries it later); a rejected token, a spent quota or a link to a foreign host fail for good.
+
+The token goes only to the source's configured hosts (`base_url` and `base_urls`): a paging link
+to any other host is refused before a request is made. Platform throttling is not always a 429 (Meta throttles with HTTP 400
 and error codes 4/17/32/613; X says when its window resets in `x-rate-limit-reset`), so each source
 classifies its own responses (`ResponsePolicy`) and this module waits and retries accordingly.
 """
@@ -15,16 +21,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from socialkpi.errors import CredentialsError, QuotaExhausted, SourceError
+from socialkpi.errors import CredentialsError, ForeignHost, QuotaExhausted, SourceError, TransientSourceError
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = (5.0, 60.0)  # connect, read (seconds)
+DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds), per attempt
+# Every attempt of one request (transport retries and their backoff included) ends within this.
+REQUEST_DEADLINE_SECONDS = 90.0
 TRANSPORT_RETRIES = 5
 THROTTLE_RETRIES = 6
 MAX_WAIT_SECONDS = 120.0
@@ -54,7 +63,8 @@ logging.getLogger("urllib3.connectionpool").addFilter(_RedactTokens())
 class Verdict:
     """What a source's policy makes of a response."""
 
-    kind: str  # "ok" | "retry" | "auth" | "quota" | "invalid_metric" | "no_data" | "error"
+    # "ok" | "retry" | "auth" | "quota" | "invalid_metric" | "no_data" | "transient" | "error"
+    kind: str
     wait_seconds: float | None = None
     message: str = ""
     metrics: tuple[str, ...] = ()
@@ -76,9 +86,41 @@ def default_policy(response: requests.Response) -> Verdict:
         return Verdict("auth", message=_short_body(response))
     if status == 429:
         return Verdict("retry", wait_seconds=retry_after(response), message="rate limited (429)")
-    if status >= 500:  # urllib3 already retried it with backoff
-        return Verdict("error", message=f"server error {status} after {TRANSPORT_RETRIES} retries")
+    if status >= 500:  # urllib3 already retried it with backoff, within the deadline
+        return Verdict("transient", message=f"server error {status} after the client's retries")
     return Verdict("error", message=f"HTTP {status}: {_short_body(response)}")
+
+
+class _DeadlineRetry(Retry):
+    """urllib3's Retry, bounded by a deadline: exhausted once the next attempt (its backoff plus
+    the longest it may take) could end after `deadline` (time.monotonic())."""
+
+    def __init__(
+        self, *args: Any, deadline: float | None = None, attempt_seconds: float = 0.0, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+        self.attempt_seconds = attempt_seconds
+
+    def new(self, **kwargs: Any) -> _DeadlineRetry:
+        retry = super().new(**kwargs)
+        retry.deadline = self.deadline
+        retry.attempt_seconds = self.attempt_seconds
+        return retry
+
+    def is_exhausted(self) -> bool:
+        if super().is_exhausted():
+            return True
+        if self.deadline is None:
+            return False
+        return time.monotonic() + self._longest_backoff() + self.attempt_seconds > self.deadline
+
+    def _longest_backoff(self) -> float:
+        """The most urllib3's get_backoff_time() may return next (its jitter at the maximum)."""
+        consecutive = len(self.history)
+        if consecutive <= 1:
+            return 0.0
+        return min(self.backoff_max, self.backoff_factor * 2 ** (consecutive - 1) + self.backoff_jitter)
 
 
 def retry_after(response: requests.Response) -> float | None:
@@ -123,6 +165,7 @@ class SourceClient:
         headers: dict[str, str] | None = None,
         base_urls: dict[str, str] | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        deadline_seconds: float = REQUEST_DEADLINE_SECONDS,
         backoff_factor: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
     ):
@@ -132,13 +175,14 @@ class SourceClient:
         self.connection_id = connection_id
         self.policy = policy
         self.timeout = timeout
+        self.deadline_seconds = deadline_seconds
         self.backoff_factor = backoff_factor
         self.sleep = sleep
         self.request_count = 0
         self.session = requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
         self.session.headers.update(headers or {})
-        retry = Retry(
+        self.retry = _DeadlineRetry(
             total=TRANSPORT_RETRIES,
             connect=TRANSPORT_RETRIES,
             read=TRANSPORT_RETRIES,
@@ -153,12 +197,20 @@ class SourceClient:
             respect_retry_after_header=False,
             raise_on_status=False,
         )
-        adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.adapter = HTTPAdapter(max_retries=self.retry)
+        self.session.mount("http://", self.adapter)
+        self.session.mount("https://", self.adapter)
+        self.hosts = {_origin(url) for url in [self.base_url, *self.base_urls.values()]}
 
     def url(self, path_or_url: str, api: str | None = None) -> str:
         if path_or_url.startswith(("http://", "https://")):
+            # A paging link comes from the response: the token must not follow it anywhere else.
+            if _origin(path_or_url) not in self.hosts:
+                raise ForeignHost(
+                    f"{self.source}: refused to send the token to {_origin(path_or_url)} (a link in the "
+                    f"response); only {', '.join(sorted(self.hosts))} are this source's hosts. If the "
+                    f"platform moved, set the host of the Airflow connection {self.connection_id!r}"
+                )
             return path_or_url
         if api is None:
             base = self.base_url
@@ -178,12 +230,7 @@ class SourceClient:
         url = self.url(path_or_url, api)
         for attempt in range(THROTTLE_RETRIES + 1):
             self.request_count += 1
-            try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-            except requests.RequestException as exc:
-                raise SourceError(
-                    f"{self.source}: {method} {redact(url)} failed after retries: {type(exc).__name__}"
-                ) from None
+            response = self._send(method, url, **kwargs)
             verdict = self.policy(response)
             if verdict.kind == "ok":
                 return response
@@ -202,8 +249,36 @@ class SourceClient:
                 )
                 self.sleep(wait)
                 continue
+            if verdict.kind == "error" and response.status_code >= 500:
+                # Whatever the platform's envelope says, urllib3's retries did not get past it.
+                verdict = Verdict("transient", message=verdict.message)
             self._raise(verdict, method, url)
         raise AssertionError("unreachable")
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One request with urllib3's transport retries, all of them within the deadline."""
+        began = time.monotonic()
+        connect, read = self.timeout
+        attempt = min(connect + read, self.deadline_seconds)
+        self.adapter.max_retries = self.retry.new(total=self.retry.total)
+        self.adapter.max_retries.deadline = began + self.deadline_seconds
+        self.adapter.max_retries.attempt_seconds = attempt
+        # No single attempt may outlast the deadline either.
+        timeout = (min(connect, self.deadline_seconds), min(read, self.deadline_seconds))
+        try:
+            return self.session.request(method, url, timeout=timeout, **kwargs)
+        except requests.RequestException as exc:
+            elapsed = time.monotonic() - began
+            if _is_timeout(exc):
+                raise TransientSourceError(
+                    f"{self.source}: {method} {redact(url)} timed out: no answer within the "
+                    f"{self.deadline_seconds:.0f}s deadline per request ({elapsed:.0f}s spent, "
+                    f"{read:.0f}s per attempt); the task fails so Airflow retries it later"
+                ) from None
+            raise TransientSourceError(
+                f"{self.source}: {method} {redact(url)} failed after retries ({elapsed:.0f}s): "
+                f"{type(exc).__name__}; the task fails so Airflow retries it later"
+            ) from None
 
     def _raise(self, verdict: Verdict, method: str, url: str) -> None:
         if verdict.kind == "auth":
@@ -223,6 +298,8 @@ class SourceClient:
         reason = verdict.message or "unexpected response"
         if verdict.kind == "retry":
             reason = f"still failing after {THROTTLE_RETRIES} retries: {reason}"
+        if verdict.kind in ("retry", "transient"):
+            raise TransientSourceError(f"{self.source}: {method} {redact(url)}: {reason}")
         raise SourceError(f"{self.source}: {method} {redact(url)}: {reason}")
 
     def get_json(self, path_or_url: str, params: dict | None = None, api: str | None = None) -> Any:
@@ -244,6 +321,29 @@ class SourceClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of a URL, lower case: what decides where a request (and its token) goes."""
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    port = parts.port if parts.port is not None and parts.port != default else None
+    host = (parts.hostname or "").lower()
+    return f"{parts.scheme.lower()}://{host}" + (f":{port}" if port else "")
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """requests wraps urllib3's retry exhaustion; the cause says whether the attempts timed out."""
+    from urllib3.exceptions import MaxRetryError, NewConnectionError
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
+    if isinstance(exc, requests.Timeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    # urllib3 files a refused connection under its timeouts; it did not time out.
+    return isinstance(reason, Urllib3Timeout) and not isinstance(reason, NewConnectionError)
 
 
 class InvalidMetrics(SourceError):

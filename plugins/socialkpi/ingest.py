@@ -21,7 +21,14 @@ import psycopg
 
 from socialkpi import connections, load
 from socialkpi.config import Account, SourceConfig, load_config
-from socialkpi.errors import ConfigError, CredentialsError, QuotaExhausted, SourceError, ValidationFailed
+from socialkpi.errors import (
+    ConfigError,
+    CredentialsError,
+    QuotaExhausted,
+    SourceError,
+    TransientSourceError,
+    ValidationFailed,
+)
 from socialkpi.extract import extract_stream
 from socialkpi.http import SourceClient
 from socialkpi.quality.gate import validate_batch
@@ -362,7 +369,7 @@ def gate(
 def _raise_for_problems(report: AccountReport) -> None:
     """One error naming every batch that was not published. A quarantine needs a person
     (ValidationFailed), an exhausted quota waits for tomorrow (QuotaExhausted); anything else
-    (5xx after the client's retries, timeouts) is worth a retry of the task (SourceError)."""
+    (5xx after the client's retries, timeouts) is worth a retry of the task (TransientSourceError)."""
     problems = report.problems()
     if not problems:
         return
@@ -383,4 +390,5 @@ def _raise_for_problems(report: AccountReport) -> None:
         raise ValidationFailed(message)
     if reasons <= {"quota_exhausted", "parent_failed"}:
         raise QuotaExhausted(message)
-    raise SourceError(message)
+    # Only extraction failures (timeouts, 5xx, resets): a later attempt of the task may succeed.
+    raise TransientSourceError(message)

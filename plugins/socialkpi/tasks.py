@@ -12,9 +12,18 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from socialkpi.errors import ConfigError, CredentialsError, QuotaExhausted, ValidationFailed, WarehouseError
+from socialkpi.errors import (
+    ConfigError,
+    CredentialsError,
+    ForeignHost,
+    QuotaExhausted,
+    ValidationFailed,
+    WarehouseError,
+)
 
-FINAL = (ConfigError, CredentialsError, QuotaExhausted, ValidationFailed, WarehouseError)
+# Everything else (TransientSourceError: timeouts, resets, 5xx after the client's retries) fails
+# the task the ordinary way, so the DAG's `retries` try it again.
+FINAL = (ConfigError, CredentialsError, ForeignHost, QuotaExhausted, ValidationFailed, WarehouseError)
 
 
 def fail_without_retry_on_final_errors(function: Callable) -> Callable:
@@ -88,3 +97,10 @@ def validate_marts(dag_run_id: str | None) -> dict:
     from socialkpi.transform import validate_marts as validate
 
     return validate(dag_run_id=dag_run_id)
+
+
+@fail_without_retry_on_final_errors
+def publish_marts() -> dict:
+    from socialkpi.transform import publish_marts as publish
+
+    return publish()

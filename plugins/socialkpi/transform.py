@@ -1,7 +1,24 @@
-"""The transform DAG's work: `dbt build`, then Great Expectations on the marts."""
+"""The transform DAG's work: build the marts in a shadow schema, check them, then swap them in.
+
+A BI tool reads the schema `marts`. It changes only when the whole transform passed:
+
+1. `dbt build` writes the marts into the shadow schema `marts__next` (dbt's var `marts_schema`,
+   see macros/generate_schema_name.sql), starting each incremental mart from a copy of the live
+   table, and runs every data test there (`--fail-fast`);
+2. the Great Expectations mart checks validate the shadow schema;
+3. one transaction renames `marts` away and `marts__next` to `marts`, with the live schema's
+   grants (bi_reader's, and any other role's) carried over.
+
+A failure at 1 or 2 leaves `marts` exactly as it was, and with it the incremental state: the
+next run copies the live table again, so it recovers without a `--full-refresh`.
+
+Production builds leave out dbt's unit tests (dbt's advice outside development and CI);
+`run_unit_tests()` runs them, and the test suite calls it.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -9,27 +26,50 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
+from psycopg import sql
+
 from socialkpi.errors import SocialKpiError
 from socialkpi.paths import DBT_PROJECT_DIR
 from socialkpi.warehouse import current_url, dbt_env
 
 log = logging.getLogger(__name__)
 
+LIVE_SCHEMA = "marts"
+SHADOW_SCHEMA = "marts__next"
+RETIRED_SCHEMA = "marts__previous"
+# A BI query holding a mart open must not stall the swap (and every reader queued behind it).
+SWAP_LOCK_TIMEOUT = "30s"
+
 
 class TransformFailed(SocialKpiError):
-    """dbt build or the mart checks failed; the previous marts stay as they were built last."""
+    """dbt build or the mart checks failed; the marts BI tools read stay as they were."""
 
 
 def dbt_executable() -> str:
     return str(Path(sys.executable).parent / "dbt")
 
 
-def dbt_command(*args: str, url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def dbt_threads() -> int:
+    """The cores this process may use: dbt builds independent models side by side."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def dbt_command(
+    *args: str, url: str | None = None, check: bool = True, marts_schema: str = LIVE_SCHEMA
+) -> subprocess.CompletedProcess:
     env = {**os.environ, **dbt_env(url or current_url()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     command = [
         dbt_executable(),
         *args,
         "--no-use-colors",
+        "--threads",
+        str(dbt_threads()),
+        "--vars",
+        json.dumps({"marts_schema": marts_schema}),
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
@@ -45,44 +85,194 @@ def dbt_command(*args: str, url: str | None = None, check: bool = True) -> subpr
             if any(word in line for word in ("ERROR", "FAIL", "Failure", "Compilation Error"))
         ]
         summary = " | ".join(problems[-6:]) or result.stderr.strip()[-500:]
-        raise TransformFailed(f"dbt {args[0]} failed: {summary}")
+        raise TransformFailed(
+            f"dbt {args[0]} failed: {summary}; the marts BI tools read are unchanged, fix the cause and rerun"
+        )
     return result
 
 
+def run_transform(dag_run_id: str | None = None) -> dict:
+    """The whole transform outside Airflow (benchmarks, scripts): build, check, swap."""
+    return {
+        "build": dbt_build(),
+        "checks": validate_marts(dag_run_id),
+        "publish": publish_marts(),
+    }
+
+
 def dbt_build() -> dict:
+    """Build and test every model into the shadow schema; the live marts are not touched."""
+    url = current_url()
     ensure_raw_tables()
-    missing = missing_incremental_models()
-    if missing:
-        # dbt unit tests of an incremental model read the model's own table ({{ this }}), so on a
-        # new warehouse that table is built once first, with its upstream, before the full build.
-        selection = " ".join(f"+{name}" for name in missing)
-        dbt_command("build", "--select", selection, "--resource-type", "model", "--resource-type", "seed")
-    result = dbt_command("build", "--fail-fast")
+    prepare_shadow(url)
+    result = dbt_command(
+        "build", "--fail-fast", "--exclude-resource-type", "unit_test", url=url, marts_schema=SHADOW_SCHEMA
+    )
     tail = [line for line in result.stdout.splitlines() if "Done." in line or "PASS=" in line]
-    return {"summary": tail[-1].strip() if tail else "done"}
+    return {"summary": tail[-1].strip() if tail else "done", "schema": SHADOW_SCHEMA}
 
 
-def missing_incremental_models() -> list[str]:
-    """Incremental models (declared in their SQL file's config) whose table does not exist yet."""
-    import psycopg
+def validate_marts(dag_run_id: str | None = None) -> dict:
+    """The GX mart checks, on the shadow schema that is about to go live."""
+    from socialkpi.quality.marts import run_mart_checks
 
-    incremental = [
+    outcome = run_mart_checks(current_url(), dag_run_id=dag_run_id, schema=SHADOW_SCHEMA)
+    if not outcome.success:
+        raise TransformFailed(
+            "mart checks failed: "
+            + "; ".join(outcome.failed)
+            + "; the marts BI tools read are unchanged, fix the data and rerun"
+        )
+    return {"checks": "passed", "data_docs": outcome.data_docs_url}
+
+
+def publish_marts() -> dict:
+    """Swap the checked shadow schema in for the live marts, in one transaction."""
+    url = current_url()
+    with psycopg.connect(url, autocommit=True) as conn:
+        if not _schema_exists(conn, SHADOW_SCHEMA):
+            raise TransformFailed(
+                f"no schema {SHADOW_SCHEMA} to publish; run the dbt build and the mart checks first"
+            )
+        conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(RETIRED_SCHEMA)))
+        with conn.transaction():
+            conn.execute(sql.SQL("set local lock_timeout = {}").format(sql.Literal(SWAP_LOCK_TIMEOUT)))
+            _copy_grants(conn, LIVE_SCHEMA, SHADOW_SCHEMA)
+            if _schema_exists(conn, LIVE_SCHEMA):
+                conn.execute(
+                    sql.SQL("alter schema {} rename to {}").format(
+                        sql.Identifier(LIVE_SCHEMA), sql.Identifier(RETIRED_SCHEMA)
+                    )
+                )
+            conn.execute(
+                sql.SQL("alter schema {} rename to {}").format(
+                    sql.Identifier(SHADOW_SCHEMA), sql.Identifier(LIVE_SCHEMA)
+                )
+            )
+        # After the commit: the new marts are live; dropping the old ones may wait for readers.
+        conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(RETIRED_SCHEMA)))
+        tables = conn.execute(
+            "select count(*) from pg_tables where schemaname = %s", (LIVE_SCHEMA,)
+        ).fetchone()[0]
+    return {"published": LIVE_SCHEMA, "tables": tables}
+
+
+def prepare_shadow(url: str) -> None:
+    """A fresh shadow schema holding a copy of each incremental mart's live table.
+
+    The incremental model then continues from the live state, and a failed build leaves that
+    state where it was.
+    """
+    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        shadow = sql.Identifier(SHADOW_SCHEMA)
+        conn.execute(sql.SQL("drop schema if exists {} cascade").format(shadow))
+        conn.execute(sql.SQL("create schema {}").format(shadow))
+        for name in incremental_marts():
+            live = conn.execute("select to_regclass(%s)", (f"{LIVE_SCHEMA}.{name}",)).fetchone()[0]
+            if live is None:
+                continue  # first build: dbt creates it in full
+            source = sql.Identifier(LIVE_SCHEMA, name)
+            target = sql.Identifier(SHADOW_SCHEMA, name)
+            conn.execute(sql.SQL("create table {} (like {} including all)").format(target, source))
+            conn.execute(sql.SQL("insert into {} select * from {}").format(target, source))
+
+
+def incremental_marts() -> list[str]:
+    """Incremental models of the marts folder (declared in their SQL file's config)."""
+    return [
         path.stem
-        for path in sorted((DBT_PROJECT_DIR / "models").rglob("*.sql"))
+        for path in sorted((DBT_PROJECT_DIR / "models" / "marts").rglob("*.sql"))
         if re.search(r"materialized\s*=\s*['\"]incremental['\"]", path.read_text())
     ]
-    with psycopg.connect(current_url()) as conn:
-        return [
+
+
+def _schema_exists(conn: psycopg.Connection, schema: str) -> bool:
+    return conn.execute("select 1 from pg_namespace where nspname = %s", (schema,)).fetchone() is not None
+
+
+def _copy_grants(conn: psycopg.Connection, source: str, target: str) -> None:
+    """Give `target` the privileges other roles hold on `source`: on the schema, on its tables
+    (by default privileges, which dbt's new tables also receive) and on the default privileges."""
+    if not _schema_exists(conn, source):
+        return
+    schema_grants = conn.execute(
+        """select grantee.rolname, acl.privilege_type
+           from pg_namespace as n, aclexplode(n.nspacl) as acl
+           join pg_roles as grantee on grantee.oid = acl.grantee
+           where n.nspname = %s and acl.grantee <> n.nspowner""",
+        (source,),
+    ).fetchall()
+    for role, privilege in schema_grants:
+        conn.execute(
+            sql.SQL("grant {} on schema {} to {}").format(
+                sql.SQL(privilege), sql.Identifier(target), sql.Identifier(role)
+            )
+        )
+    default_grants = conn.execute(
+        """select grantee.rolname, acl.privilege_type
+           from pg_default_acl as d
+           join pg_namespace as n on n.oid = d.defaclnamespace,
+           aclexplode(d.defaclacl) as acl
+           join pg_roles as grantee on grantee.oid = acl.grantee
+           where n.nspname = %s and d.defaclobjtype = 'r'""",
+        (source,),
+    ).fetchall()
+    for role, privilege in default_grants:
+        conn.execute(
+            sql.SQL("alter default privileges in schema {} grant {} on tables to {}").format(
+                sql.Identifier(target), sql.SQL(privilege), sql.Identifier(role)
+            )
+        )
+        conn.execute(
+            sql.SQL("grant {} on all tables in schema {} to {}").format(
+                sql.SQL(privilege), sql.Identifier(target), sql.Identifier(role)
+            )
+        )
+    table_grants = conn.execute(
+        """select c.relname, grantee.rolname, acl.privilege_type
+           from pg_class as c
+           join pg_namespace as n on n.oid = c.relnamespace,
+           aclexplode(c.relacl) as acl
+           join pg_roles as grantee on grantee.oid = acl.grantee
+           where n.nspname = %s and acl.grantee <> c.relowner and c.relkind in ('r', 'v', 'm', 'p')""",
+        (source,),
+    ).fetchall()
+    for table, role, privilege in table_grants:
+        exists = conn.execute("select to_regclass(%s)", (f'"{target}"."{table}"',)).fetchone()[0]
+        if exists is not None:
+            conn.execute(
+                sql.SQL("grant {} on {} to {}").format(
+                    sql.SQL(privilege), sql.Identifier(target, table), sql.Identifier(role)
+                )
+            )
+
+
+def run_unit_tests(url: str | None = None) -> dict:
+    """dbt's unit tests (every KPI formula), for `make test` and CI; production builds skip them.
+
+    A unit test of an incremental model reads the model's own table ({{ this }}), so on a new
+    warehouse that table is built once first, with its upstream.
+    """
+    url = url or current_url()
+    ensure_raw_tables()
+    with psycopg.connect(url) as conn:
+        missing = [
             name
-            for name in incremental
-            if conn.execute("select to_regclass(%s)", (f"marts.{name}",)).fetchone()[0] is None
+            for name in incremental_marts()
+            if conn.execute("select to_regclass(%s)", (f"{LIVE_SCHEMA}.{name}",)).fetchone()[0] is None
         ]
+    if missing:
+        selection = " ".join(f"+{name}" for name in missing)
+        dbt_command(
+            "build", "--select", selection, "--resource-type", "model", "--resource-type", "seed", url=url
+        )
+    result = dbt_command("test", "--select", "test_type:unit", url=url)
+    tail = [line for line in result.stdout.splitlines() if "PASS=" in line]
+    return {"summary": tail[-1].strip() if tail else "done"}
 
 
 def ensure_raw_tables() -> None:
     """dbt's sources must exist even for a stream that has not landed a batch yet."""
-    import psycopg
-
     from socialkpi import load
     from socialkpi.sources import SOURCES
 
@@ -90,12 +280,3 @@ def ensure_raw_tables() -> None:
         for source in SOURCES.values():
             for stream in source.streams:
                 load.ensure_tables(conn, stream.table)
-
-
-def validate_marts(dag_run_id: str | None = None) -> dict:
-    from socialkpi.quality.marts import run_mart_checks
-
-    outcome = run_mart_checks(current_url(), dag_run_id=dag_run_id)
-    if not outcome.success:
-        raise TransformFailed("mart checks failed: " + "; ".join(outcome.failed))
-    return {"checks": "passed", "data_docs": outcome.data_docs_url}

@@ -304,10 +304,11 @@ def bootstrap_roles(superuser_url: str, creds: dict[str, str]) -> None:
         for role in (OWNER_ROLE, BI_ROLE, AIRFLOW_ROLE):
             exists = conn.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone()
             verb = "alter" if exists else "create"
+            # Explicit, so an older warehouse's roles are brought down to these rights too.
             conn.execute(
-                sql.SQL("{} role {} login password {}").format(
-                    sql.SQL(verb), sql.Identifier(role), sql.Literal(creds[role])
-                )
+                sql.SQL(
+                    "{} role {} login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password {}"
+                ).format(sql.SQL(verb), sql.Identifier(role), sql.Literal(creds[role]))
             )
         for database, owner in ((DATABASE, OWNER_ROLE), (AIRFLOW_DATABASE, AIRFLOW_ROLE)):
             if not conn.execute("select 1 from pg_database where datname = %s", (database,)).fetchone():
@@ -317,9 +318,14 @@ def bootstrap_roles(superuser_url: str, creds: dict[str, str]) -> None:
                     )
                 )
         # Nobody but the owner connects to a database unless granted: bi_reader gets socialkpi only.
-        conn.execute(f"revoke all on database {DATABASE} from public")
-        conn.execute(f"revoke all on database {AIRFLOW_DATABASE} from public")
+        for database in (DATABASE, AIRFLOW_DATABASE, "postgres", "template1"):
+            conn.execute(sql.SQL("revoke all on database {} from public").format(sql.Identifier(database)))
         conn.execute(f"grant connect on database {DATABASE} to {BI_ROLE}")
+    # ... and a role that may connect creates nothing in `public` unless it owns it.
+    for database in (DATABASE, AIRFLOW_DATABASE):
+        database_url = urlunsplit(urlsplit(superuser_url)._replace(path=f"/{database}"))
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("revoke all on schema public from public")
 
 
 def bootstrap(url: str) -> None:

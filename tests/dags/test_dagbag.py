@@ -67,7 +67,10 @@ def test_the_dags_are_wired_by_assets():
     assert type(ingest_task).__name__ == "DecoratedMappedOperator"  # one task per configured account
     assert RAW in ingest_task.outlets
     assert list(transform.timetable.asset_condition.objects) == [RAW]
-    assert MARTS in transform.get_task("validate_marts").outlets
+    # The marts change (and downstream DAGs hear of it) only when the checked build is swapped in.
+    assert MARTS in transform.get_task("publish_marts").outlets
+    assert MARTS not in transform.get_task("validate_marts").outlets
+    assert transform.get_task("publish_marts").upstream_task_ids == {"validate_marts"}
 
 
 def test_the_ingest_interval_is_one_utc_day():

@@ -60,6 +60,39 @@ def test_bi_reader_reads_marts_and_nothing_else(warehouse_url):
             conn.execute("drop table marts.bi_probe, raw.bi_probe")
 
 
+def test_the_pipeline_role_is_no_superuser_and_public_may_connect_nowhere(warehouse_url):
+    warehouse = EmbeddedWarehouse()
+    with psycopg.connect(warehouse_url) as conn:
+        rights = conn.execute(
+            "select rolsuper, rolcreatedb, rolcreaterole from pg_roles where rolname = current_user"
+        ).fetchone()
+        assert rights == (False, False, False)
+        public_connect = conn.execute(
+            """select datname from pg_database
+               where datname in ('socialkpi', 'airflow', 'postgres', 'template1')
+               and has_database_privilege('public', datname, 'connect')"""
+        ).fetchall()
+        assert public_connect == []
+        assert conn.execute("select has_schema_privilege('public', 'public', 'create')").fetchone() == (
+            False,
+        )
+    # A login role nobody granted anything: refused by every database.
+    superuser = warehouse._superuser_url(warehouse.credentials())
+    with psycopg.connect(superuser, autocommit=True) as admin:
+        admin.execute("drop role if exists stranger")
+        admin.execute("create role stranger login password 'stranger-pw'")
+    try:
+        for database in ("socialkpi", "airflow", "postgres"):
+            with pytest.raises(psycopg.OperationalError, match=r"permission denied|not permitted"):
+                psycopg.connect(
+                    f"postgresql://stranger:stranger-pw@127.0.0.1:{warehouse.port}/{database}",
+                    connect_timeout=3,
+                )
+    finally:
+        with psycopg.connect(superuser, autocommit=True) as admin:
+            admin.execute("drop role stranger")
+
+
 @pytest.fixture
 def second_warehouse():
     """A separate embedded server, so failure tests cannot disturb the session's one."""

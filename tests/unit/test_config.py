@@ -49,6 +49,26 @@ def test_a_good_file_loads_with_defaults(tmp_path):
         ("sources:\n  instagram:\n    accounts: [{id: 1}, {id: 1}]\n", "repeats account id 1"),
         ("warehouse: {port: abc}\nsources:\n  ga4:\n    accounts: [{id: 1}]\n", "`warehouse.port` must be"),
         ("just text\n", "expected a mapping"),
+        # A repeated key would silently keep only the last account list.
+        (
+            "sources:\n  ga4:\n    accounts: [{id: 1}]\n  ga4:\n    accounts: [{id: 2}]\n",
+            "key 'ga4' appears twice at line 4",
+        ),
+        ("sources:\n  ga4:\n    accounts: [{id: 1, id: 2}]\n", "key 'id' appears twice"),
+        ("sources:\n  ga4:\n    accounts: [{id: null}]\n", "`sources.ga4.accounts[0].id` must be"),
+        ("sources:\n  ga4:\n    accounts: [{id: ''}]\n", "`sources.ga4.accounts[0].id` is blank"),
+        ("sources:\n  ga4:\n    accounts: [{id: '  '}]\n", "is blank"),
+        ("sources:\n  ga4:\n    accounts: [{id: [1, 2]}]\n", "quote it"),
+        ("sources:\n  ga4:\n    accounts: [{id: 1, name: null}]\n", "`sources.ga4.accounts[0].name`"),
+        ("sources:\n  ga4:\n    accounts: [{id: 1, timezone: 5}]\n", "must be an IANA timezone name"),
+        ("sources:\n  ga4:\n    connection_id: ''\n    accounts: [{id: 1}]\n", "connection_id` must be"),
+        ("warehouse: 5\nsources:\n  ga4:\n    accounts: [{id: 1}]\n", "`warehouse` must be a mapping, got 5"),
+        ("simulator: [1]\nsources:\n  ga4:\n    accounts: [{id: 1}]\n", "`simulator` must be a mapping"),
+        ("warehouse: {port: 70000}\nsources:\n  ga4:\n    accounts: [{id: 1}]\n", "70000 is not a TCP port"),
+        ("warehouse: {port: 0}\nsources:\n  ga4:\n    accounts: [{id: 1}]\n", "0 is not a TCP port"),
+        ("simulator: {port: -1}\nsources:\n  ga4:\n    accounts: [{id: 1}]\n", "must not be negative"),
+        ("simulator: {port: true}\nsources:\n  ga4:\n    accounts: [{id: 1}]\n", "whole number, got True"),
+        ("sources:\n  ga4:\n    lookback_days: 1.5\n    accounts: [{id: 1}]\n", "whole number, got 1.5"),
     ],
 )
 def test_bad_files_get_one_line_that_names_the_fix(tmp_path, text, fragment):
@@ -58,6 +78,14 @@ def test_bad_files_get_one_line_that_names_the_fix(tmp_path, text, fragment):
     assert fragment in message
     assert "\n" not in message
     assert str(tmp_path) in message
+
+
+def test_numeric_ids_and_ports_at_the_edges_load(tmp_path):
+    config = load_config(
+        write(tmp_path, "warehouse: {port: 65535}\nsimulator: {port: 1}\n" + GOOD.replace('"1784"', "1784"))
+    )
+    assert config.warehouse_port == 65535 and config.simulator_port == 1
+    assert config.sources["instagram"].accounts[0].id == "1784"
 
 
 def test_a_missing_file_says_how_to_create_it(tmp_path):

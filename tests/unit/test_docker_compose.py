@@ -323,3 +323,35 @@ def test_airflow_settings_and_commands_exist_in_the_locked_airflow(services, tmp
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["unknown"] == [], "settings this Airflow does not know"
     assert report["bad"] == [], "commands this Airflow's CLI rejects"
+
+
+def test_published_ports_are_bound_to_loopback_except_the_configurable_warehouse(services):
+    for name, service in services.items():
+        for port in service.get("ports") or []:
+            text = port if isinstance(port, str) else f"{port.get('host_ip', '')}:{port.get('published')}"
+            if name == "warehouse":
+                assert text.startswith("${SOCIALKPI_WAREHOUSE_HOST_IP:-127.0.0.1}:"), text
+            else:
+                assert text.startswith("127.0.0.1:"), f"{name} publishes {text} on every interface"
+
+
+def test_the_pipeline_connects_as_the_owner_role_not_the_superuser(services):
+    warehouse = environment(services["warehouse"])
+    pipeline_url = environment(services[WORKER])["SOCIALKPI_WAREHOUSE_URL"]
+    pipeline_user = pipeline_url.split("://", 1)[1].split("}:", 1)[0] + "}"
+    assert warehouse["POSTGRES_USER"] == "postgres"
+    assert pipeline_user == "${SOCIALKPI_WAREHOUSE_USER:-socialkpi}" == warehouse["SOCIALKPI_WAREHOUSE_USER"]
+    assert warehouse["POSTGRES_PASSWORD"] != warehouse["SOCIALKPI_WAREHOUSE_PASSWORD"]
+    init_dir = next(
+        source
+        for source, target in bind_mounts(services["warehouse"]).items()
+        if target == "/docker-entrypoint-initdb.d"
+    )
+    script = "\n".join(path.read_text() for path in sorted((REPO / init_dir).glob("*.sh")))
+    for statement in (
+        'create role :"owner" login nosuperuser nocreatedb nocreaterole',
+        'revoke all on database :"database" from public',
+        "revoke all on schema public from public",
+        'grant connect on database :"database" to bi_reader',
+    ):
+        assert statement in script, statement

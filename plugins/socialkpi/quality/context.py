@@ -7,6 +7,7 @@ data docs site under `.socialkpi/gx/data_docs/` (build output, git-ignored). The
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -36,6 +37,7 @@ def context(url: str):
     gx_context = gx.get_context(mode="ephemeral")
     gx_context.variables.progress_bars = ProgressBarsConfig(globally=False)
     DATA_DOCS_DIR.mkdir(parents=True, exist_ok=True)
+    restrict_data_docs()
     gx_context.add_data_docs_site(
         site_name=SITE_NAME,
         site_config={
@@ -69,6 +71,7 @@ def describe(result) -> str:
 
 def docs_url(run) -> str | None:
     """The data docs page of a checkpoint run, or the site's index."""
+    restrict_data_docs()  # called right after every checkpoint run that wrote data docs
     for validation_result in run.run_results.values():
         actions = validation_result.get("actions_results", {}) if isinstance(validation_result, dict) else {}
         for site in (actions.get("data_docs") or {}).values():
@@ -76,3 +79,20 @@ def docs_url(run) -> str | None:
                 return site
     index = DATA_DOCS_DIR / "index.html"
     return index.as_uri() if index.exists() else None
+
+
+def restrict_data_docs() -> None:
+    """Data docs show sample records (unexpected values, rows of a quarantined batch): readable by
+    their owner only, folders 0700 and files 0600, whatever the umask GX wrote them with."""
+    for folder in (DATA_DOCS_DIR.parent, DATA_DOCS_DIR):
+        if folder.exists():
+            folder.chmod(0o700)
+    for root, folders, files in os.walk(DATA_DOCS_DIR):
+        for name in folders:
+            path = os.path.join(root, name)
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o700)
+        for name in files:
+            path = os.path.join(root, name)
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)

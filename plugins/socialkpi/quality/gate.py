@@ -67,12 +67,15 @@ def suite_parameters(conn: psycopg.Connection, stream: Stream, window: Window, s
 
 def previous_total(conn: psycopg.Connection, stream: Stream, window: Window) -> int | None:
     """The newest published value of `jump_field` for this account up to the batch's last day (a
-    rerun of the same day compares with the value it is about to replace)."""
+    rerun of the same day compares with the value it is about to replace). Values a person released
+    with `--force` are skipped: they were let through, not confirmed, so they are no baseline."""
     path = "{" + ",".join(stream.jump_field.split(".")) + "}"
     row = conn.execute(
         sql.SQL(
-            "select (record #>> %s)::bigint from {} where account_id = %s and interval_start <= %s "
-            "and record #>> %s ~ '^[0-9]+$' order by interval_start desc, extracted_at desc limit 1"
+            "select (record #>> %s)::bigint from {} as r where account_id = %s and interval_start <= %s "
+            "and record #>> %s ~ '^[0-9]+$' and not exists (select 1 from audit.events as e "
+            "where e.batch_id = r.batch_id and e.kind = 'released_forced') "
+            "order by interval_start desc, extracted_at desc limit 1"
         ).format(sql.Identifier("raw", stream.table)),
         (path, window.account_id, window.last, path),
     ).fetchone()

@@ -1,8 +1,11 @@
-"""Mart suites: Great Expectations on the marts after every `dbt build`.
+"""Mart suites: Great Expectations on the marts after every `dbt build`, before they go live.
 
-dbt's own tests check model logic (keys, formulas); these check the boundary a BI tool sees:
-rates within their documented bounds, no missing days, marts as fresh as the data loaded, and
-totals that reconcile with staging. The suite is versioned in expectations/suites/marts.json.
+dbt's own tests check model logic (keys, formulas, reconciliation with staging); these check the
+boundary a BI tool sees: rates within their documented bounds, no missing days, marts as fresh as
+the data loaded. The suite is versioned in expectations/suites/marts.json; its queries name the
+schema they check as `{marts}` (the shadow schema the transform built, see transform.py).
+All checks run as one checkpoint (one validation per mart query), and the data docs are written
+once, not once per check.
 """
 
 from __future__ import annotations
@@ -35,37 +38,41 @@ def load_mart_checks() -> list[MartCheck]:
     return [MartCheck(**check) for check in document["checks"]]
 
 
-def run_mart_checks(url: str, dag_run_id: str | None = None) -> Outcome:
+def run_mart_checks(url: str, dag_run_id: str | None = None, schema: str = "marts") -> Outcome:
     import great_expectations as gx
 
     context, source = shared.context(url)
-    run_time = datetime.now(UTC)
-    failed: list[str] = []
-    results = {}
-    docs_url = None
+    definitions = {}  # suite name -> check name
+    validations = []
     for check in load_mart_checks():
         name = f"marts__{check.name}"
         with contextlib.suppress(LookupError, ValueError):  # first run in this process: nothing to replace
             source.delete_asset(name)
-        asset = source.add_query_asset(name=name, query=check.query)
+        asset = source.add_query_asset(name=name, query=check.query.replace("{marts}", schema))
         batch_definition = asset.add_batch_definition_whole_table("all")
         suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=check.expectations))
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
-        )
-        checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(
-                name=name,
-                validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE_NAME])],
-                result_format={"result_format": "SUMMARY"},
+        validations.append(
+            context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
             )
         )
-        run = checkpoint.run(run_id=gx.RunIdentifier(run_name=name, run_time=run_time))
-        result = next(iter(run.run_results.values()))
-        results[check.name] = result.success
-        failed.extend(f"{check.name}: {shared.describe(r)}" for r in result.results if not r.success)
-        docs_url = shared.docs_url(run) or docs_url
+        definitions[name] = check.name
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name="marts",
+            validation_definitions=validations,
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[SITE_NAME])],
+            result_format={"result_format": "SUMMARY"},
+        )
+    )
+    run = checkpoint.run(run_id=gx.RunIdentifier(run_name="marts", run_time=datetime.now(UTC)))
+    failed: list[str] = []
+    results = {}
+    for result in run.run_results.values():
+        check = definitions[result.suite_name]  # each check's suite is named like its definition
+        results[check] = result.success
+        failed.extend(f"{check}: {shared.describe(r)}" for r in result.results if not r.success)
+    docs_url = shared.docs_url(run)
     outcome = Outcome(success=not failed, failed=failed, result=results, data_docs_url=docs_url)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
