@@ -323,3 +323,29 @@ def test_airflow_settings_and_commands_exist_in_the_locked_airflow(services, tmp
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["unknown"] == [], "settings this Airflow does not know"
     assert report["bad"] == [], "commands this Airflow's CLI rejects"
+
+
+def test_metabase_reads_the_marts_as_bi_reader_only(services):
+    """Metabase is BI on the marts: it gets no warehouse credentials from the stack (an admin adds
+    the warehouse as bi_reader in its UI, docs/docker.md), waits for the warehouse, persists its
+    own settings, and is reachable on loopback unless configured otherwise."""
+    metabase = services["metabase"]
+    image = metabase["image"]
+    assert re.fullmatch(r"metabase/metabase:v\d+\.\d+\.\d+", image), f"pin a Metabase release, not {image}"
+    env = environment(metabase)
+    assert not any("SOCIALKPI_WAREHOUSE" in value for value in env.values()), "the owner's URL or password"
+    assert not any(name.startswith(("SOCIALKPI_", "AIRFLOW_")) for name in env)
+    assert is_interpolation_only(env["MB_ENCRYPTION_SECRET_KEY"]), "the stored bi_reader password is encrypted"
+    assert metabase["depends_on"] == {"warehouse": {"condition": "service_healthy"}}
+    named = [v.partition(":")[0] for v in metabase["volumes"] if not v.startswith((".", "/"))]
+    assert env["MB_DB_FILE"].startswith("/metabase-data/") and named == ["metabase-data"]
+    (port,) = metabase["ports"]
+    assert port.startswith("${METABASE_HOST_IP:-127.0.0.1}:") and port.endswith(":3000")
+    assert "/api/health" in " ".join(metabase["healthcheck"]["test"])
+
+
+def test_docs_tell_how_metabase_connects_as_bi_reader():
+    docs = (REPO / "docs" / "docker.md").read_text()
+    section = docs.split("## Metabase", 1)[1].split("\n## ", 1)[0]
+    for words in ("bi_reader", "host `warehouse`", "marts", "METABASE_ENCRYPTION_SECRET_KEY"):
+        assert words in section, f"docs/docker.md `## Metabase` does not mention {words}"
