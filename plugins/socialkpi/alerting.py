@@ -172,11 +172,11 @@ def email_html(alerts: list[Alert]) -> str:
             f'<div style="border-left:4px solid {colour};padding:4px 12px;margin:0 0 14px">'
             f'<p style="margin:0"><strong dir="auto">{escape(alert.headline)}</strong></p>'
             f'<p style="margin:2px 0;color:#5b6475">Value {alert.kpi_value:,.0f}; {escape(alert.context_line)}</p>'
-            f"<p style=\"margin:6px 0 0\">Posts that day:</p>{posts_html}</div>"
+            f'<p style="margin:6px 0 0">Posts that day:</p>{posts_html}</div>'
         )
     return (
         '<div style="font-family:system-ui,Segoe UI,Roboto,Arial,sans-serif;color:#1d2330">'
-        f"<h2 style=\"font-size:18px\">{len(alerts)} KPI alert{'s' if len(alerts) != 1 else ''}</h2>"
+        f'<h2 style="font-size:18px">{len(alerts)} KPI alert{"s" if len(alerts) != 1 else ""}</h2>'
         + "".join(items)
         + '<p style="color:#5b6475;font-size:12px">From marts.fct_kpi_alerts. Usual range: median ± '
         "median absolute deviation of the previous days.</p></div>"
@@ -194,7 +194,9 @@ def webhook_text(alerts: list[Alert]) -> str:
         lines.append(f"• *{slack_escape(alert.headline)}*: {slack_escape(alert.context_line)}")
         for post in alert.posts:
             caption = slack_escape((post["caption_excerpt"] or "post").replace("|", "/"))
-            lines.append(f"    ◦ <{post['permalink']}|{caption}>" if post["permalink"] else f"    ◦ {caption}")
+            lines.append(
+                f"    ◦ <{post['permalink']}|{caption}>" if post["permalink"] else f"    ◦ {caption}"
+            )
         if not alert.posts:
             lines.append("    ◦ no post published that day")
     return "\n".join(lines)
@@ -291,7 +293,9 @@ def configured_channels(settings) -> dict[str, object]:
     if smtp is not None and settings.alert_recipients:
         channels["email"] = smtp
     elif smtp is not None:
-        log.warning("SMTP connection %s exists but report.alert_recipients is empty", settings.smtp_connection_id)
+        log.warning(
+            "SMTP connection %s exists but report.alert_recipients is empty", settings.smtp_connection_id
+        )
     webhook = _connection(settings.webhook_connection_id)
     if webhook is not None:
         channels["webhook"] = webhook
@@ -330,8 +334,11 @@ def deliver_pending(
     settings = settings or report_settings()
     channels = configured_channels(settings)
     if not channels:
-        log.info("no alert channel configured (SMTP connection %s with recipients, or webhook %s)",
-                 settings.smtp_connection_id, settings.webhook_connection_id)
+        log.info(
+            "no alert channel configured (SMTP connection %s with recipients, or webhook %s)",
+            settings.smtp_connection_id,
+            settings.webhook_connection_id,
+        )
     summary: dict[str, dict[str, int]] = {}
     failures = []
     with psycopg.connect(url or current_url()) as conn:
@@ -355,7 +362,9 @@ def deliver_pending(
             except psycopg.Error:
                 raise
             except Exception as exc:  # SMTP, HTTP: the channel failed, its alerts stay pending
-                failures.append(f"{channel}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+                failures.append(
+                    f"{channel}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                )
     if failures:
         raise AlertDeliveryError(
             "alert delivery failed, alerts left pending for the next run: " + "; ".join(failures)

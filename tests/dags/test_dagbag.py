@@ -54,7 +54,12 @@ def parsed(tmp_path_factory):
 
 def test_dag_files_import_without_errors_and_without_io(parsed):
     assert parsed["errors"] == {}
-    assert parsed["dags"] == ["socialkpi_ingest", "socialkpi_transform"]
+    assert parsed["dags"] == [
+        "socialkpi_alerts",
+        "socialkpi_ingest",
+        "socialkpi_report",
+        "socialkpi_transform",
+    ]
 
 
 def test_the_dags_are_wired_by_assets():
@@ -68,6 +73,8 @@ def test_the_dags_are_wired_by_assets():
     assert RAW in ingest_task.outlets
     assert list(transform.timetable.asset_condition.objects) == [RAW]
     assert MARTS in transform.get_task("validate_marts").outlets
+    # alerts go out after every mart build
+    assert list(bag.dags["socialkpi_alerts"].timetable.asset_condition.objects) == [MARTS]
 
 
 def test_the_ingest_interval_is_one_utc_day():

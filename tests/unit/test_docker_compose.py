@@ -335,7 +335,9 @@ def test_metabase_reads_the_marts_as_bi_reader_only(services):
     env = environment(metabase)
     assert not any("SOCIALKPI_WAREHOUSE" in value for value in env.values()), "the owner's URL or password"
     assert not any(name.startswith(("SOCIALKPI_", "AIRFLOW_")) for name in env)
-    assert is_interpolation_only(env["MB_ENCRYPTION_SECRET_KEY"]), "the stored bi_reader password is encrypted"
+    assert is_interpolation_only(env["MB_ENCRYPTION_SECRET_KEY"]), (
+        "the stored bi_reader password is encrypted"
+    )
     assert metabase["depends_on"] == {"warehouse": {"condition": "service_healthy"}}
     named = [v.partition(":")[0] for v in metabase["volumes"] if not v.startswith((".", "/"))]
     assert env["MB_DB_FILE"].startswith("/metabase-data/") and named == ["metabase-data"]

@@ -84,7 +84,9 @@ def table(headers: list[tuple[str, str]], rows: list[list[str]], cls: str = "") 
     """headers: (label, 'num' | 'text'); cells are ready HTML."""
     head = "".join(f'<th class="{kind}">{escape(label)}</th>' for label, kind in headers)
     body = "".join(
-        "<tr>" + "".join(f'<td class="{kind}">{cell}</td>' for (_, kind), cell in zip(headers, row, strict=True)) + "</tr>"
+        "<tr>"
+        + "".join(f'<td class="{kind}">{cell}</td>' for (_, kind), cell in zip(headers, row, strict=True))
+        + "</tr>"
         for row in rows
     )
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -502,7 +504,8 @@ def section_campaigns(data: ReportData) -> str:
                 fmt.decimal(r["key_events"], 0),
                 fmt.money(r["cost_per_session"], currency),
                 fmt.money(r["cost_per_key_event"], currency),
-                fmt.decimal(r["revenue_per_budget"], 2) + ("×" if r["revenue_per_budget"] is not None else ""),
+                fmt.decimal(r["revenue_per_budget"], 2)
+                + ("×" if r["revenue_per_budget"] is not None else ""),
             ]
         )
     parts = [
@@ -534,7 +537,8 @@ def section_campaigns(data: ReportData) -> str:
                     x_label="Revenue ÷ budget (×, 1× = revenue equals the budget)",
                     value_format=lambda v: f"{v:,.2f}×",
                     colours=[
-                        charts.STATUS_COLOURS["green" if r["revenue_per_budget"] >= 1 else "red"] for r in paid
+                        charts.STATUS_COLOURS["green" if r["revenue_per_budget"] >= 1 else "red"]
+                        for r in paid
                     ],
                     reference=(1.0, "break-even"),
                 )
@@ -746,6 +750,19 @@ def render(data: ReportData, title: str) -> str:
     subtitle = f"{month} · generated {data.generated_at:%d %b %Y %H:%M} UTC"
     if data.last_day:
         subtitle += f" · data through {fmt.day(data.last_day)}"
+    scope = ""
+    covered = [a for a in data["accounts"] if a["days_in_month"]]
+    if covered:
+        by_platform: dict[str, list[str]] = defaultdict(list)
+        for account in covered:
+            by_platform[account["platform"]].append(t(account["account_name"]))
+        scope = (
+            '<p class="scope">Accounts: '
+            + "; ".join(
+                f"{escape(platform_name(p))} {', '.join(names)}" for p, names in sorted(by_platform.items())
+            )
+            + "</p>"
+        )
     if not data.has_data:
         body = (
             f'<section class="report-section no-data" data-section="0"><h2>No data for {escape(month)}</h2>'
@@ -827,12 +844,12 @@ def render(data: ReportData, title: str) -> str:
         '<!DOCTYPE html><html lang="en" dir="ltr"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         # The page loads nothing: this policy makes any accidental reference fail closed.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:; font-src data:\">"
         f"<title>{escape(title)} · {escape(month)}</title>"
         f"<style>{font_face}\n{style}</style></head><body>"
         f'<header class="report-header"><div class="kicker">{escape(title)}</div>'
-        f"<h1>{escape(month)}</h1><p class=\"subtitle\">{escape(subtitle)}</p></header>"
+        f'<h1>{escape(month)}</h1><p class="subtitle">{escape(subtitle)}</p>{scope}</header>'
         f"<main>{body}</main>"
         '<footer class="report-footer">Built from the validated marts of the socialkpi warehouse. '
         "The SQL behind every number: plugins/socialkpi/reporting/queries.sql.</footer>"

@@ -70,6 +70,11 @@ def _text(x: float, y: float, content: str, cls: str = "", anchor: str = "start"
     )
 
 
+def short(label: str, limit: int = 27) -> str:
+    """Row labels must fit the 180 px left of the bars; the full text stays in the bar's tooltip."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "\u2026"
+
+
 def line_chart(
     chart_id: str,
     title: str,
@@ -107,7 +112,9 @@ def line_chart(
     step = 7 if span > 10 else 1
     while day <= last_day:
         x = x_at(day)
-        body.append(f'<line class="axis" x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_h}" y2="{top + plot_h + 5}"/>')
+        body.append(
+            f'<line class="axis" x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_h}" y2="{top + plot_h + 5}"/>'
+        )
         body.append(_text(x, top + plot_h + 18, f"{day.day} {day:%b}", "tick", "middle"))
         day += timedelta(days=step)
     body.append(
@@ -185,7 +192,7 @@ def bar_chart(
     zero = x_at(0.0)
     for index, (label, value) in enumerate(bars):
         y = top + index * row_h
-        body.append(_text(left - 10, y + row_h / 2 + 4, label, "bar-label", "end"))
+        body.append(_text(left - 10, y + row_h / 2 + 4, short(label), "bar-label", "end"))
         if value is None:
             body.append(_text(zero + 6, y + row_h / 2 + 4, "not reported", "value-label muted"))
             continue
@@ -208,9 +215,7 @@ def bar_chart(
     body.append(f'<line class="axis" x1="{zero:.1f}" x2="{zero:.1f}" y1="{top - 4}" y2="{bottom_y}"/>')
     if reference:
         x = x_at(reference[0])
-        body.append(
-            f'<line class="reference" x1="{x:.1f}" x2="{x:.1f}" y1="{top - 10}" y2="{bottom_y}"/>'
-        )
+        body.append(f'<line class="reference" x1="{x:.1f}" x2="{x:.1f}" y1="{top - 10}" y2="{bottom_y}"/>')
         body.append(_text(x, top - 14, reference[1], "reference-label", "middle"))
     return _svg(title, height, body, chart_id)
 
@@ -249,7 +254,7 @@ def stacked_bar_chart(
     body.append(_text(left + plot_w / 2, height - 8, x_label, "axis-label", "middle"))
     for index, (label, parts) in enumerate(rows):
         y = top + index * row_h
-        body.append(_text(left - 10, y + row_h / 2 + 4, label, "bar-label", "end"))
+        body.append(_text(left - 10, y + row_h / 2 + 4, short(label), "bar-label", "end"))
         offset = 0.0
         for key, legend, colour in segments:
             value = parts.get(key) or 0
@@ -262,7 +267,9 @@ def stacked_bar_chart(
             )
             if x1 - x0 > 22:
                 body.append(
-                    _text((x0 + x1) / 2, y + row_h / 2 + 4, formatting.integer(value), "segment-label", "middle")
+                    _text(
+                        (x0 + x1) / 2, y + row_h / 2 + 4, formatting.integer(value), "segment-label", "middle"
+                    )
                 )
             offset += value
         body.append(_text(x_at(offset) + 6, y + row_h / 2 + 4, formatting.integer(offset), "value-label"))

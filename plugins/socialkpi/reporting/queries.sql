@@ -19,6 +19,24 @@ select
     (select max(kpi_date) from marts.fct_account_kpis_daily
      where kpi_date >= %(month_start)s and kpi_date < %(next_month_start)s) as last_day_with_data;
 
+-- name: accounts
+-- The social accounts the report covers, with the days they have in the month.
+select
+    accounts.platform,
+    accounts.account_id,
+    coalesce(accounts.account_name, accounts.account_id) as account_name,
+    count(kpis.kpi_date) as days_in_month
+from marts.dim_accounts as accounts
+left join marts.fct_account_kpis_daily as kpis
+    on
+        accounts.platform = kpis.platform
+        and accounts.account_id = kpis.account_id
+        and kpis.kpi_date >= %(month_start)s
+        and kpis.kpi_date < %(next_month_start)s
+where not accounts.is_web_analytics
+group by accounts.platform, accounts.account_id, accounts.account_name
+order by accounts.platform, account_name;
+
 -- name: platform_months
 -- Headline KPIs per platform, for the month and the month before (period = 'current' / 'previous').
 -- followers = the sum over the platform's accounts of each account's last known total in the month.
