@@ -179,7 +179,10 @@ def at_a_glance(data: ReportData) -> str:
     cards.append((f"Sessions from social ({source})", fmt.integer(sessions), ""))
     cards.append((f"Key events from social ({source})", fmt.integer(key_events), ""))
     if targets:
-        cards.append(("Targets met", f"{met} of {len(targets)}", pill(status_of(met / len(targets)))))
+        behind = sum(1 for r in targets if status_of(r["attainment"]) == "red")
+        cards.append(
+            ("Targets met", f"{met} of {len(targets)}", f'<span class="trend flat">{behind} behind</span>')
+        )
     body = "".join(
         f'<div class="card"><div class="card-label">{escape(label)}</div>'
         f'<div class="card-value">{value}</div><div class="card-trend">{extra}</div></div>'
@@ -747,7 +750,7 @@ def arabic_font_face() -> str:
 def render(data: ReportData, title: str) -> str:
     month = fmt.month_name(data.month_start)
     complete = data.last_day is not None and _is_last_day_of_month(data.last_day)
-    subtitle = f"{month} · generated {data.generated_at:%d %b %Y %H:%M} UTC"
+    subtitle = f"Generated {data.generated_at:%d %b %Y %H:%M} UTC"
     if data.last_day:
         subtitle += f" · data through {fmt.day(data.last_day)}"
     scope = ""
@@ -759,7 +762,8 @@ def render(data: ReportData, title: str) -> str:
         scope = (
             '<p class="scope">Accounts: '
             + "; ".join(
-                f"{escape(platform_name(p))} {', '.join(names)}" for p, names in sorted(by_platform.items())
+                f"<strong>{escape(platform_name(p))}</strong> {', '.join(names)}"
+                for p, names in sorted(by_platform.items())
             )
             + "</p>"
         )
