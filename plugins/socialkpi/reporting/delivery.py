@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 
 from socialkpi.reporting import ReportError, write_report
+from socialkpi.reporting.pdf import print_pdf
 from socialkpi.reporting.settings import report_settings
 
 log = logging.getLogger(__name__)
@@ -29,16 +30,14 @@ def write_previous_month(logical_date: datetime | date, url: str | None = None) 
     month = previous_month(logical_date)
     settings = report_settings()
     html_path = settings.output_dir / f"socialkpi-report-{month:%Y-%m}.html"
+    html = write_report(month, out=html_path, url=url).html
     try:
-        files = write_report(month, out=html_path, pdf=True, url=url)
-        pdf = str(files.pdf) if files.pdf else None
+        pdf = str(print_pdf(html, html.with_suffix(".pdf")))
     except ReportError as exc:
-        if not html_path.exists():
-            raise
-        # The PDF is a convenience; the HTML is the report. Send what exists and say why.
-        log.warning("report PDF not printed: %s", exc)
+        # The PDF is a convenience (a worker may have no Chromium); the HTML is the report.
+        log.warning("report PDF not printed, sending the HTML alone: %s", exc)
         pdf = None
-    return {"month": f"{month:%Y-%m}", "html": str(html_path), "pdf": pdf}
+    return {"month": f"{month:%Y-%m}", "html": str(html), "pdf": pdf}
 
 
 def email_report(files: dict, context: dict | None = None) -> dict:
