@@ -6,7 +6,6 @@ import pytest
 from socialkpi.reporting import delivery
 
 from tests.report.conftest import REPORT_RECIPIENTS
-from tests.report.test_alerts import smtp  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.warehouse, pytest.mark.slow]
 
@@ -24,7 +23,7 @@ def run_date_after(marts):
     return month.replace(year=month.year + (month.month == 12), month=month.month % 12 + 1, day=3)
 
 
-def test_the_report_is_written_and_emailed_with_html_and_pdf_attached(as_configured, smtp, tmp_path):  # noqa: F811
+def test_the_report_is_written_and_emailed_with_html_and_pdf_attached(as_configured, smtp, tmp_path):
     inbox = smtp()
     files = delivery.write_previous_month(run_date_after(as_configured))
     assert files["month"] == f"{as_configured.month:%Y-%m}"
@@ -49,7 +48,7 @@ def test_without_an_smtp_connection_the_report_is_written_and_not_emailed(as_con
     assert delivery.email_report(files) == {"emailed": False, "reason": "no SMTP connection"}
 
 
-def test_a_failing_smtp_server_fails_the_send_step_after_the_report_is_written(as_configured, smtp):  # noqa: F811
+def test_a_failing_smtp_server_fails_the_send_step_after_the_report_is_written(as_configured, smtp):
     smtp(refuse=True)
     files = delivery.write_previous_month(run_date_after(as_configured))
     with pytest.raises(Exception, match="554"):

@@ -65,7 +65,14 @@ def test_chart_scales_are_round_and_include_zero():
 
 def test_the_sql_file_holds_every_query_the_report_reads():
     names = set(queries.queries())
-    assert {"coverage", "accounts", "platform_months", "targets", "follower_growth", "traffic_by_platform"} <= names
+    assert {
+        "coverage",
+        "accounts",
+        "platform_months",
+        "targets",
+        "follower_growth",
+        "traffic_by_platform",
+    } <= names
     assert {"top_posts", "bottom_posts", "campaigns", "calendar", "community", "alerts", "flags"} <= names
     assert {"freshness", "batches"} <= names
     for sql in queries.queries().values():
@@ -82,5 +89,5 @@ def test_report_settings_come_from_socialkpi_yml(tmp_path):
     assert settings.recipients == ("a@example.com",) and settings.alert_recipients == ("a@example.com",)
     assert settings.output_dir == tmp_path / "out"
     path.write_text(base + "report:\n  recipients: [not-an-address]\n")
-    with pytest.raises(ConfigError, match="report.recipients"):
+    with pytest.raises(ConfigError, match=r"report\.recipients"):
         report_settings(load_config(path))
