@@ -29,7 +29,7 @@ PERSIAN_ACCOUNT = ("instagram", "17841400000000002")
 SMTP_CONN = "socialkpi_test_smtp"
 REPORT_RECIPIENTS = ("management@northwind.example",)
 END = datetime.now(UTC).date() - timedelta(days=2)
-START = END - timedelta(days=4)
+START = END - timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def socialkpi(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         env=env,
         capture_output=True,
         text=True,
-        timeout=1800,
+        timeout=3600,
     )
 
 

@@ -1,7 +1,7 @@
 """Alerts reach someone: a real SMTP server (aiosmtpd) and a local webhook receiver, real marts.
 
 fct_kpi_alerts is rebuilt by dbt over the run's real KPIs with a low threshold (vars), so that
-a five-day run has alerts to send; the default threshold is restored afterwards.
+a three-day run has alerts to send; the default threshold is restored afterwards.
 """
 
 from __future__ import annotations
