@@ -560,6 +560,7 @@ CALENDAR_SEGMENTS = (
     ("on_time", "On time", "#1a7f37"),
     ("late", "Late", "#e69f00"),
     ("missed", "Missed", "#c62828"),
+    ("scheduled", "Scheduled", "#56b4e9"),
     ("unplanned", "Unplanned", "#8e8e8e"),
 )
 
@@ -568,7 +569,8 @@ def section_calendar(data: ReportData) -> str:
     parts = []
     calendar = data["calendar"]
     if calendar:
-        planned = sum(r["planned"] for r in calendar)
+        scheduled = sum(r["scheduled"] for r in calendar)
+        due = sum(r["planned"] for r in calendar) - scheduled
         on_time = sum(r["on_time"] for r in calendar)
         parts.append(
             figure(
@@ -579,7 +581,8 @@ def section_calendar(data: ReportData) -> str:
                     CALENDAR_SEGMENTS,
                     x_label="Posts and planned posts in the month (count)",
                 ),
-                f"{on_time} of {planned} planned posts went out on time ({fmt.percent(on_time / planned if planned else None, 0)}).",
+                f"{on_time} of {due} planned posts due so far went out on time "
+                f"({fmt.percent(on_time / due if due else None, 0)}); {scheduled} more are scheduled.",
             )
         )
     else:

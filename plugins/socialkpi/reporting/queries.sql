@@ -230,13 +230,15 @@ where start_date < %(next_month_start)s and end_date >= %(month_start)s
 order by start_date, campaign;
 
 -- name: calendar
--- Content calendar adherence: planned posts published on time, late or missed, and unplanned posts.
+-- Content calendar adherence: planned posts published on time, late or missed, still scheduled
+-- (planned after the newest data), and unplanned posts.
 select
     platform,
     count(*) filter (where status = 'on_time') as on_time,
     count(*) filter (where status = 'late') as late,
     count(*) filter (where status = 'missed') as missed,
     count(*) filter (where status = 'unplanned') as unplanned,
+    count(*) filter (where status = 'scheduled') as scheduled,
     count(*) filter (where is_planned) as planned
 from marts.fct_content_calendar
 where
