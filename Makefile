@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DAYS ?= 30
 
-.PHONY: run test test-faults lint format airflow bench lock lock-hashes clean-warehouse help
+.PHONY: run test test-faults lint format airflow bench lock lock-hashes clean-warehouse help system-packages
 
 help:
 	@echo "make run     - set up, start the warehouse and simulator, run the last $(DAYS) days through Airflow, print KPIs"
@@ -27,10 +27,27 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip check
 	touch $(STAMP)
 
+# Debian packages of the report (tests/report): headless Chromium to print the PDF and to open the
+# report in the browser tests, and a font covering the Arabic script for Persian and Arabic text.
+# Installed only when missing and only as root (`apt-get update` once, then install); otherwise
+# the command to run is printed.
+ARABIC_FONT := /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	test -f $(ARABIC_FONT) || missing="$$missing fonts-noto-core"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "missing Debian packages:$$missing; install them: sudo apt-get install$$missing" >&2; \
+	fi
+
 run: $(STAMP)
 	$(BIN)/socialkpi run --days $(DAYS)
 
-test: $(STAMP) lint
+test: $(STAMP) system-packages lint
 	$(BIN)/python -m pytest
 
 test-faults: $(STAMP)

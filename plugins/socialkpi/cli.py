@@ -4,6 +4,7 @@ socialkpi warehouse start|stop|status|url [--bi]
 socialkpi simulate [--port N] [--seed N]
 socialkpi run [--days N | --start D --end D] [--workers N]
 socialkpi kpis
+socialkpi report --month YYYY-MM [--out PATH] [--pdf]
 socialkpi loads [--status S] [--limit N]
 socialkpi quarantine list | show BATCH | release BATCH [--force] | drop BATCH
 socialkpi quality write-suites
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 from socialkpi.errors import SocialKpiError
 
@@ -71,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     kpis = commands.add_parser("kpis", help="print the KPI summary of the marts")
     kpis.add_argument("--days", type=int, default=30)
     kpis.set_defaults(handler=cmd_kpis)
+
+    report = commands.add_parser("report", help="the monthly report as one HTML file (and a PDF)")
+    report.add_argument("--month", required=True, help="the month, YYYY-MM (e.g. 2026-10)")
+    report.add_argument("--out", type=Path, help="the HTML file to write (default .socialkpi/reports/)")
+    report.add_argument("--pdf", action="store_true", help="also print it to PDF with headless Chromium")
+    report.set_defaults(handler=cmd_report)
 
     loads = commands.add_parser("loads", help="the audit log of loads and validations")
     loads.add_argument(
@@ -192,6 +200,18 @@ def print_kpis(days: int) -> None:
 
     print()
     print(kpi_tables(days))
+
+
+# ---- report ------------------------------------------------------------------------------------
+def cmd_report(args) -> int:
+    from socialkpi.reporting import parse_month, write_report
+
+    month = parse_month(args.month)
+    files = write_report(month, out=args.out, pdf=args.pdf)
+    print(f"Report for {month:%B %Y}: {files.html.resolve().as_uri()}")
+    if files.pdf:
+        print(f"PDF: {files.pdf.resolve()}")
+    return 0
 
 
 # ---- audit and quarantine ----------------------------------------------------------------------

@@ -54,7 +54,12 @@ def parsed(tmp_path_factory):
 
 def test_dag_files_import_without_errors_and_without_io(parsed):
     assert parsed["errors"] == {}
-    assert parsed["dags"] == ["socialkpi_ingest", "socialkpi_transform"]
+    assert parsed["dags"] == [
+        "socialkpi_alerts",
+        "socialkpi_ingest",
+        "socialkpi_report",
+        "socialkpi_transform",
+    ]
 
 
 def test_the_dags_are_wired_by_assets():
@@ -71,6 +76,8 @@ def test_the_dags_are_wired_by_assets():
     assert MARTS in transform.get_task("publish_marts").outlets
     assert MARTS not in transform.get_task("validate_marts").outlets
     assert transform.get_task("publish_marts").upstream_task_ids == {"validate_marts"}
+    # alerts go out after every published mart build
+    assert list(bag.dags["socialkpi_alerts"].timetable.asset_condition.objects) == [MARTS]
 
 
 def test_the_ingest_interval_is_one_utc_day():

@@ -331,6 +331,8 @@ def test_published_ports_are_bound_to_loopback_except_the_configurable_warehouse
             text = port if isinstance(port, str) else f"{port.get('host_ip', '')}:{port.get('published')}"
             if name == "warehouse":
                 assert text.startswith("${SOCIALKPI_WAREHOUSE_HOST_IP:-127.0.0.1}:"), text
+            elif name == "metabase":
+                assert text.startswith("${METABASE_HOST_IP:-127.0.0.1}:"), text
             else:
                 assert text.startswith("127.0.0.1:"), f"{name} publishes {text} on every interface"
 
@@ -355,3 +357,31 @@ def test_the_pipeline_connects_as_the_owner_role_not_the_superuser(services):
         'grant connect on database :"database" to bi_reader',
     ):
         assert statement in script, statement
+
+
+def test_metabase_reads_the_marts_as_bi_reader_only(services):
+    """Metabase is BI on the marts: it gets no warehouse credentials from the stack (an admin adds
+    the warehouse as bi_reader in its UI, docs/docker.md), waits for the warehouse, persists its
+    own settings, and is reachable on loopback unless configured otherwise."""
+    metabase = services["metabase"]
+    image = metabase["image"]
+    assert re.fullmatch(r"metabase/metabase:v\d+\.\d+\.\d+", image), f"pin a Metabase release, not {image}"
+    env = environment(metabase)
+    assert not any("SOCIALKPI_WAREHOUSE" in value for value in env.values()), "the owner's URL or password"
+    assert not any(name.startswith(("SOCIALKPI_", "AIRFLOW_")) for name in env)
+    assert is_interpolation_only(env["MB_ENCRYPTION_SECRET_KEY"]), (
+        "the stored bi_reader password is encrypted"
+    )
+    assert metabase["depends_on"] == {"warehouse": {"condition": "service_healthy"}}
+    named = [v.partition(":")[0] for v in metabase["volumes"] if not v.startswith((".", "/"))]
+    assert env["MB_DB_FILE"].startswith("/metabase-data/") and named == ["metabase-data"]
+    (port,) = metabase["ports"]
+    assert port.startswith("${METABASE_HOST_IP:-127.0.0.1}:") and port.endswith(":3000")
+    assert "/api/health" in " ".join(metabase["healthcheck"]["test"])
+
+
+def test_docs_tell_how_metabase_connects_as_bi_reader():
+    docs = (REPO / "docs" / "docker.md").read_text()
+    section = docs.split("## Metabase", 1)[1].split("\n## ", 1)[0]
+    for words in ("bi_reader", "host `warehouse`", "marts", "METABASE_ENCRYPTION_SECRET_KEY"):
+        assert words in section, f"docs/docker.md `## Metabase` does not mention {words}"

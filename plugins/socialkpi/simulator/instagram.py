@@ -174,6 +174,9 @@ CAPTIONS_WITHOUT_LINK = (
     "Meet our head roaster, ten years of perfect crema.",
     "Your Monday needs this.",
     "Latte art practice, round 14.",
+    # Persian (right to left): the brand also posts for its Persian-speaking followers, so reports
+    # and alerts must render RTL text ("Freshly roasted coffee, every morning at our café").
+    "قهوه‌ی تازه‌برشته، هر صبح در کافه‌ی ما",
 )
 
 
