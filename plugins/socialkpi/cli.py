@@ -258,8 +258,10 @@ def cmd_quality(args) -> int:
     if args.action == "write-suites":
         from socialkpi.quality.suites import write_suites
         from socialkpi.sources import SOURCES
+        from socialkpi.sources.competitors import COMPETITOR_STREAMS
 
-        for path in write_suites([s for source in SOURCES.values() for s in source.streams]):
+        streams = [s for source in SOURCES.values() for s in source.streams] + list(COMPETITOR_STREAMS)
+        for path in write_suites(streams):
             print(path)
     else:
         from socialkpi.quality.gate import DATA_DOCS_DIR

@@ -19,6 +19,7 @@ from socialkpi.errors import ConfigError, CredentialsError, QuotaExhausted, Sour
 from socialkpi.http import SourceClient
 from socialkpi.quality.gate import validate_batch
 from socialkpi.sources import SOURCES
+from socialkpi.sources.competitors import read_competitors
 from socialkpi.streams import Stream, StreamResult, Window, extract_stream
 from socialkpi.warehouse import current_url
 
@@ -91,6 +92,7 @@ def ingest_account(
         base_urls=endpoint.base_urls,
     )
     report = AccountReport(source=source, account_id=account_id)
+    competitor_outcomes: list[dict] = []
     url = current_url()
     snapshots = [s for s in definition.streams if s.kind == "snapshot"]
     daily = [s for s in definition.streams if s.kind != "snapshot"]
@@ -109,11 +111,16 @@ def ingest_account(
                 results = dict(snapshot_results)
                 if not _ingest_window(client, daily, window, conn, url, report, dag_run_id, results):
                     break  # the quota is gone for today: the other days would fail the same way
+            # Competitors last, with the first account's token, never failing the account (#12).
+            if quota_left and config.competitors.get(source) and account == source_config.accounts[0]:
+                competitor_outcomes = read_competitors(
+                    client, source, account, conn, url, config.competitors[source], dag_run_id
+                )
     finally:
         report.requests = client.request_count
         client.close()
     problems = report.problems()
-    summary = asdict(report)
+    summary = {**asdict(report), "competitors": competitor_outcomes}
     if problems:
         lines = [f"{p.stream} {p.day}: {p.status} (batch {p.batch_id}) {p.detail}" for p in problems]
         raise ValidationFailed(

@@ -85,11 +85,11 @@ def ensure_raw_tables() -> None:
 
     from socialkpi import load
     from socialkpi.sources import SOURCES
+    from socialkpi.sources.competitors import COMPETITOR_STREAMS
 
     with psycopg.connect(current_url(), autocommit=True) as conn, conn.transaction():
-        for source in SOURCES.values():
-            for stream in source.streams:
-                load.ensure_tables(conn, stream.table)
+        for stream in [s for source in SOURCES.values() for s in source.streams] + list(COMPETITOR_STREAMS):
+            load.ensure_tables(conn, stream.table)
 
 
 def validate_marts(dag_run_id: str | None = None) -> dict:

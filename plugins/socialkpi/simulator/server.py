@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from socialkpi.simulator.base import Platform
+from socialkpi.simulator.competitors import with_competitors
 from socialkpi.simulator.faults import FaultBoard, Faults
 from socialkpi.simulator.wire import ApiError, Request, Response, json_response
 from socialkpi.simulator.world import TIMEZONE, World
@@ -62,7 +63,7 @@ class SimulatorServer:
         # The platforms' day is the brand's local day: "today" turns over at local midnight.
         self.world = World(seed, accounts, today or datetime.now(TIMEZONE).date())
         self.fault_board = FaultBoard(faults)
-        self.platforms = all_platforms()
+        self.platforms = with_competitors(all_platforms())  # other brands' public accounts (#12)
         self._mounts = sorted(
             ((mount, platform) for platform in self.platforms for mount in platform.mounts),
             key=lambda item: len(item[0]),
