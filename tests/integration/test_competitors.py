@@ -137,7 +137,7 @@ def test_usage_headers_stop_competitors_before_the_limit(simulator):
 def test_an_unavailable_competitor_never_fails_the_account(
     sources_on_simulator, clean_warehouse, tmp_path, monkeypatch
 ):
-    document = yaml.safe_load(open(load_config().path))
+    document = yaml.safe_load(load_config().path.read_text())
     document["competitors"] = {"instagram": [{"handle": "thebarn.coffee"}, {"handle": "gone.cafe"}]}
     path = tmp_path / "socialkpi.yml"
     path.write_text(yaml.safe_dump(document))
@@ -159,7 +159,7 @@ def test_an_unavailable_competitor_never_fails_the_account(
     ],
 )
 def test_bad_competitor_entries_are_one_line_errors(tmp_path, competitors, message):
-    document = yaml.safe_load(open(load_config().path))
+    document = yaml.safe_load(load_config().path.read_text())
     document["competitors"] = competitors
     path = tmp_path / "socialkpi.yml"
     path.write_text(yaml.safe_dump(document))
