@@ -21,14 +21,32 @@ Competitors live in the same deterministic world: a competitor is a `SocialAccou
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from socialkpi.simulator.base import Platform
-from socialkpi.simulator.ids import decode_post_id
-from socialkpi.simulator.meta_graph import field_base, graph_time, nested_fields, split_fields
+from socialkpi.simulator.comments import Comment, Thread, fan_identity, render_instagram, threads_for
+from socialkpi.simulator.ids import TWITTER_EPOCH_MS, decode_post_id
+from socialkpi.simulator.meta_graph import (
+    field_base,
+    graph_time,
+    nested_fields,
+    opaque_cursor,
+    parse_limit,
+    read_cursor,
+    split_fields,
+)
+from socialkpi.simulator.paging import slice_page
 from socialkpi.simulator.wire import Request, Response, json_response
-from socialkpi.simulator.world import HISTORY_START, Post, SocialAccount, stable_int
+from socialkpi.simulator.world import (
+    HISTORY_START,
+    Post,
+    SocialAccount,
+    brand_identity,
+    local_midnight_utc,
+    rng_for,
+    stable_int,
+)
 
 # The public accounts the simulated platforms know, per platform: handle -> display name.
 ROSTER: dict[str, dict[str, str]] = {
@@ -70,6 +88,18 @@ IG_PUBLIC_MEDIA_FIELDS = (
     "permalink",
     "timestamp",
     "username",
+)
+# A comment storm (fault `comment_storm_days`): complaints in English and Persian, some neutral.
+STORM_SIZE = 40
+STORM_COMMENTS = (
+    "This is a scam, I want a refund!",
+    "Worst service ever. Boycott!",
+    "Food poisoning after your cold brew. Disgusting.",
+    "Still waiting for my refund, no response at all",
+    "کلاهبرداری! پول من را پس بدید",
+    "افتضاح بود، بدترین قهوه",
+    "از رفتار کارکنان شکایت دارم",
+    "Is the Hamburg store open today?",
 )
 DISCOVERY = re.compile(r"^business_discovery\.username\(([^)]*)\)(?:\{(.*)\})?$")
 COMPETITOR_PREFIX = "competitor:"
@@ -118,11 +148,80 @@ def competitor_post(request: Request, platform: str, post_id: str) -> Post | Non
     return None
 
 
+# ---- comment storms ------------------------------------------------------------------------------
+def storm_days(request: Request) -> list[date]:
+    """The visible days the `comment_storm_days` fault names."""
+    days = []
+    for text in request.faults.comment_storm_days:
+        day = date.fromisoformat(str(text))
+        if request.world.is_visible(day):
+            days.append(day)
+    return days
+
+
+def storm_moments(request: Request, key: str, day: date) -> list[tuple[datetime, str, str, str]]:
+    """(time, author id, username, text) of a storm's comments, spread over the local afternoon."""
+    rng = rng_for(request.world.seed, "storm", key, day)
+    start = local_midnight_utc(day) + timedelta(hours=13)
+    moments = []
+    for index in range(STORM_SIZE):
+        author_id, username = fan_identity(stable_int("storm-fan", key, day, index))
+        moment = start + timedelta(seconds=rng.randint(0, 9 * 3600))
+        moments.append((moment, author_id, username, STORM_COMMENTS[index % len(STORM_COMMENTS)]))
+    return sorted(moments)
+
+
+def storm_threads(request: Request, post: Post) -> list[Thread]:
+    """Storm comments land on the account's newest post published by the storm day."""
+    account = request.world.account(post.platform, post.account_id)
+    threads = []
+    for day in storm_days(request):
+        newest = next(iter(account.posts_before(day + timedelta(days=1))), None)
+        if newest is None or newest.post_id != post.post_id:
+            continue
+        for index, (moment, author_id, username, text) in enumerate(
+            storm_moments(request, post.post_id, day)
+        ):
+            comment_id = (
+                f"18{stable_int(request.world.seed, 'storm', post.post_id, day, index) % 10**15:015d}"
+            )
+            threads.append(Thread(Comment(comment_id, author_id, username, text, moment, is_brand=False)))
+    return threads
+
+
 # ---- Instagram -----------------------------------------------------------------------------------
 def instagram_with_discovery(base: type) -> type:
     from socialkpi.simulator.instagram import caption, media_product_type
 
     class InstagramWithDiscovery(base):
+        def _comments(self, request: Request, post: Post) -> Response:
+            storm = storm_threads(request, post)
+            if not storm:
+                return super()._comments(request, post)
+            # A storm adds threads: the comment list is paged here the way the base class pages it.
+            fields = split_fields(request.query.get("fields", "id,text,timestamp"))
+            limit = parse_limit(request, default=25, maximum=100)
+            threads = sorted(threads_for(request.world, post) + storm, key=lambda t: t.comment.created_at)
+            offset = 0
+            if "after" in request.query:
+                marker = read_cursor(request.query["after"])
+                ids = [thread.comment.comment_id for thread in threads]
+                offset = ids.index(marker) + 1 if marker in ids else len(ids)
+            page = slice_page(threads, offset, limit, request.faults)
+            handle, _ = brand_identity(post.platform, post.account_id)
+            data = [render_instagram(thread, fields, handle, request.faults) for thread in page.items]
+            body: dict[str, Any] = {"data": data}
+            if page.items:
+                after = opaque_cursor(page.items[-1].comment.comment_id)
+                paging: dict[str, Any] = {
+                    "cursors": {"before": opaque_cursor(page.items[0].comment.comment_id), "after": after}
+                }
+                if page.has_more:
+                    query = {k: v for k, v in request.query.items() if k != "after"}
+                    paging["next"] = request.url_for(request.path, {**query, "after": after})
+                body["paging"] = paging
+            return json_response(body)
+
         def handle(self, request: Request) -> Response:
             fields = request.query.get("fields", "")
             parts = [part for part in request.path.split("/") if part]
@@ -348,6 +447,38 @@ def x_with_competitors(base: type) -> type:
     from socialkpi.simulator import x as xapi
 
     class XWithCompetitors(base):
+        def _mentions(self, request: Request, account: SocialAccount) -> list[dict[str, Any]]:
+            mentions = super()._mentions(request, account)
+            storm = []
+            for day in storm_days(request):
+                handle = brand_identity("x", account.account_id)[0].replace(".", "_")
+                for index, (moment, author_id, username, text) in enumerate(
+                    storm_moments(request, account.account_id, day)
+                ):
+                    millis = int(moment.timestamp() * 1000) - TWITTER_EPOCH_MS
+                    tweet_id = str((millis << 22) | (((account.tag + 768) % 1024) << 12) | index)
+                    details = {
+                        "text": f"@{handle} {text}",
+                        "public_metrics": {
+                            "retweet_count": 3,
+                            "reply_count": 1,
+                            "like_count": 12,
+                            "quote_count": 0,
+                        },
+                    }
+                    storm.append(
+                        {
+                            "id": tweet_id,
+                            "created_at": moment,
+                            "author_id": author_id,
+                            "username": username,
+                            "details": lambda details=details: details,
+                        }
+                    )
+            if not storm:
+                return mentions
+            return sorted(mentions + storm, key=lambda item: item["created_at"], reverse=True)
+
         def handle(self, request: Request) -> Response:
             parts = [part for part in request.path.split("/") if part]
             if request.method == "GET" and parts[:4] == ["2", "users", "by", "username"] and len(parts) == 5:
