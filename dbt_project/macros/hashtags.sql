@@ -61,3 +61,39 @@ regexp_replace(
     '[\u200c[:space:]]+', ' ', 'g'
 )
 {%- endmacro %}
+
+{#- The posts of `posts_cte` (fct_post_performance columns) with `rate_by_followers`: the post's
+    engagement_rate_by_followers, else its engagements / the account's followers on the nearest
+    earlier day with known followers (fct_account_kpis_daily), else the nearest later one. X and
+    TikTok know followers on snapshot days only, so most of their posts have no rate of their own;
+    followers move slowly, and comparing windows or formats needs every post on one scale. -#}
+{% macro posts_with_follower_rate(posts_cte, account_days_cte) -%}
+    select
+        {{ posts_cte }}.*,
+        coalesce(
+            {{ posts_cte }}.engagement_rate_by_followers,
+            {{ safe_divide(posts_cte ~ '.engagements', 'coalesce(earlier.followers, later.followers)') }}
+        ) as rate_by_followers
+
+    from {{ posts_cte }}
+    left join lateral (
+        select followers from {{ account_days_cte }}
+        where
+            {{ account_days_cte }}.platform = {{ posts_cte }}.platform
+            and {{ account_days_cte }}.account_id = {{ posts_cte }}.account_id
+            and {{ account_days_cte }}.kpi_date <= {{ posts_cte }}.published_date
+            and {{ account_days_cte }}.followers > 0
+        order by {{ account_days_cte }}.kpi_date desc
+        limit 1
+    ) as earlier on true
+    left join lateral (
+        select followers from {{ account_days_cte }}
+        where
+            {{ account_days_cte }}.platform = {{ posts_cte }}.platform
+            and {{ account_days_cte }}.account_id = {{ posts_cte }}.account_id
+            and {{ account_days_cte }}.kpi_date > {{ posts_cte }}.published_date
+            and {{ account_days_cte }}.followers > 0
+        order by {{ account_days_cte }}.kpi_date asc
+        limit 1
+    ) as later on true
+{%- endmacro %}

@@ -194,9 +194,12 @@ def cmd_kpis(args) -> int:
 
 def print_kpis(days: int) -> None:
     from socialkpi.report import kpi_tables
+    from socialkpi.what_works import what_works_tables
 
     print()
     print(kpi_tables(days))
+    print()
+    print(what_works_tables(days))  # best windows, formats, hashtags, competitors, crisis (#12)
 
 
 # ---- audit and quarantine ----------------------------------------------------------------------

@@ -98,7 +98,9 @@ def test_competitors_are_read_at_most_once_a_day(simulator, clean_warehouse):
 
 
 def test_youtube_competitor_channel_and_recent_videos(simulator, clean_warehouse):
-    outcomes = read(simulator, clean_warehouse, "youtube", ["UCfiveElephantCoffee0001", "UCnoSuchChannel000000000"])
+    outcomes = read(
+        simulator, clean_warehouse, "youtube", ["UCfiveElephantCoffee0001", "UCnoSuchChannel000000000"]
+    )
     assert [o["status"] for o in outcomes] == ["published", "unavailable"]
     with psycopg.connect(clean_warehouse) as conn:
         channel = conn.execute("select record from raw.youtube__competitor_channels").fetchone()[0]

@@ -11,9 +11,21 @@
     Lifetime counters of the newest posts are still growing, so the current month reads low. -#}
 with
 
-posts as (
+post_performance as (
 
     select * from {{ ref('fct_post_performance') }}
+
+),
+
+account_days as (
+
+    select * from {{ ref('fct_account_kpis_daily') }}
+
+),
+
+posts as (
+
+    {{ posts_with_follower_rate('post_performance', 'account_days') }}
 
 ),
 
@@ -76,7 +88,7 @@ post_values as (
         posts.engagements,
         posts.views,
         posts.reach,
-        posts.engagement_rate_by_followers
+        posts.rate_by_followers as engagement_rate_by_followers
 
     from labelled
     inner join posts

@@ -12,9 +12,21 @@
 {%- set min_age_days = var('posting_windows_min_post_age_days') | int -%}
 with
 
-posts as (
+post_performance as (
 
     select * from {{ ref('fct_post_performance') }}
+
+),
+
+account_days as (
+
+    select * from {{ ref('fct_account_kpis_daily') }}
+
+),
+
+posts as (
+
+    {{ posts_with_follower_rate('post_performance', 'account_days') }}
 
 ),
 
@@ -32,7 +44,7 @@ localized as (
         posts.post_id,
         posts.published_date,
         posts.engagements,
-        posts.engagement_rate_by_followers,
+        posts.rate_by_followers as engagement_rate_by_followers,
         accounts.account_name,
         coalesce(accounts.timezone, 'UTC') as account_timezone,
         cast(
