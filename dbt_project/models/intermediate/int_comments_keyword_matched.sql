@@ -62,8 +62,7 @@ texts as (
 seed_keywords as (
 
     select
-        cast(language as {{ dbt.type_string() }}) as language,
-        cast(keyword as {{ dbt.type_string() }}) as keyword
+        cast(keyword as {{ dbt.type_string() }}) as keyword_text
 
     from {{ ref('crisis_keywords') }}
 
@@ -74,15 +73,11 @@ configured_keywords as (
     {% set extra = var('crisis_extra_keywords', []) -%}
     {%- if extra %}
         {%- for keyword in extra %}
-            select
-                cast('custom' as {{ dbt.type_string() }}) as language,
-                cast({{ dbt.string_literal(keyword) }} as {{ dbt.type_string() }}) as keyword
+            select cast('{{ keyword | replace("'", "''") }}' as {{ dbt.type_string() }}) as keyword_text
             {% if not loop.last %}union all{% endif %}
         {%- endfor %}
     {%- else %}
-        select
-            cast(null as {{ dbt.type_string() }}) as language,
-            cast(null as {{ dbt.type_string() }}) as keyword
+        select cast(null as {{ dbt.type_string() }}) as keyword_text
         where false
     {%- endif %}
 
@@ -91,18 +86,18 @@ configured_keywords as (
 keywords as (
 
     select distinct
-        {{ normalize_for_keywords('keyword') }} as keyword,
+        {{ normalize_for_keywords('keyword_text') }} as keyword_text,
         -- matched literally: regex metacharacters in a keyword are escaped
         regexp_replace(
-            {{ normalize_for_keywords('keyword') }}, '([.^$*+?()\[\]{}|\\-])', '\\\1', 'g'
+            {{ normalize_for_keywords('keyword_text') }}, '([.^$*+?()\[\]{}|\\-])', '\\\1', 'g'
         ) as keyword_pattern
 
     from (
-        select keyword from seed_keywords
+        select keyword_text from seed_keywords
         union all
-        select keyword from configured_keywords
+        select keyword_text from configured_keywords
     ) as all_keywords
-    where trim(keyword) <> ''
+    where trim(keyword_text) <> ''
 
 ),
 
@@ -131,7 +126,7 @@ matches as (
         normalized.platform,
         normalized.account_id,
         normalized.comment_id,
-        min(keywords.keyword) as first_matched_keyword
+        min(keywords.keyword_text) as first_matched_keyword
 
     from normalized
     inner join keywords
@@ -148,8 +143,8 @@ final as (
         normalized.comment_id,
         normalized.received_date,
         normalized.comment_text,
-        matches.comment_id is not null as has_negative_keyword,
-        matches.first_matched_keyword
+        matches.first_matched_keyword,
+        matches.comment_id is not null as has_negative_keyword
 
     from normalized
     left join matches

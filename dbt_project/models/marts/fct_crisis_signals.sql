@@ -113,7 +113,7 @@ scored as (
         case
             when history.median_comments is not null
                 then 0.6745 * (days.comments_received - history.median_comments)
-                / greatest(deviations.median_absolute_deviation, 1)
+                    / greatest(deviations.median_absolute_deviation, 1)
         end as volume_z_score
 
     from days

@@ -46,7 +46,6 @@ localized as (
         posts.engagements,
         posts.rate_by_followers as engagement_rate_by_followers,
         accounts.account_name,
-        coalesce(accounts.timezone, 'UTC') as account_timezone,
         cast(
             extract(isodow from posts.published_at at time zone coalesce(accounts.timezone, 'UTC'))
             as integer
@@ -54,7 +53,8 @@ localized as (
         cast(
             extract(hour from posts.published_at at time zone coalesce(accounts.timezone, 'UTC'))
             as integer
-        ) as publish_hour
+        ) as publish_hour,
+        coalesce(accounts.timezone, 'UTC') as account_timezone
 
     from posts
     left join accounts
@@ -141,16 +141,16 @@ ranked as (
         case
             when cells.posts >= {{ var('posting_windows_min_posts') }}
                 then row_number() over (
-                    partition by
-                        cells.platform,
-                        cells.account_id,
-                        cells.posts >= {{ var('posting_windows_min_posts') }}
-                    order by
-                        cells.mean_engagement_rate_by_followers desc,
-                        cells.posts desc,
-                        cells.publish_weekday asc,
-                        cells.publish_hour asc
-                )
+                        partition by
+                            cells.platform,
+                            cells.account_id,
+                            cells.posts >= {{ var('posting_windows_min_posts') }}
+                        order by
+                            cells.mean_engagement_rate_by_followers desc,
+                            cells.posts desc,
+                            cells.publish_weekday asc,
+                            cells.publish_hour asc
+                    )
         end as window_rank
 
     from cells
