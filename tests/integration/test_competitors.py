@@ -168,3 +168,14 @@ def test_bad_competitor_entries_are_one_line_errors(tmp_path, competitors, messa
     with pytest.raises(ConfigError, match=message) as error:
         load_config(path)
     assert "\n" not in str(error.value)
+
+
+def test_competitor_suites_are_generated_from_the_declarations():
+    import json
+
+    from socialkpi.quality.suites import suite_for, suite_path
+    from socialkpi.sources.competitors import COMPETITOR_STREAMS
+
+    for stream in COMPETITOR_STREAMS:
+        path = suite_path(stream)
+        assert json.loads(path.read_text()) == suite_for(stream), f"regenerate {path.name}"
