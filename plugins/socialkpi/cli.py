@@ -197,9 +197,12 @@ def cmd_kpis(args) -> int:
 
 def print_kpis(days: int) -> None:
     from socialkpi.report import kpi_tables
+    from socialkpi.what_works import what_works_tables
 
     print()
     print(kpi_tables(days))
+    print()
+    print(what_works_tables(days))  # best windows, formats, hashtags, competitors, crisis (#12)
 
 
 # ---- report ------------------------------------------------------------------------------------
@@ -274,8 +277,10 @@ def cmd_quality(args) -> int:
     if args.action == "write-suites":
         from socialkpi.quality.suites import write_suites
         from socialkpi.sources import SOURCES
+        from socialkpi.sources.competitors import COMPETITOR_STREAMS
 
-        for path in write_suites([s for source in SOURCES.values() for s in source.streams]):
+        streams = [s for source in SOURCES.values() for s in source.streams] + list(COMPETITOR_STREAMS)
+        for path in write_suites(streams):
             print(path)
     else:
         from socialkpi.quality.context import DATA_DOCS_DIR

@@ -7,6 +7,7 @@ Every problem is reported as one `ConfigError` line that names the file and the 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -62,9 +63,27 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class Competitor:
+    """A public account of another brand, read with the token of the platform's configured source."""
+
+    handle: str  # Instagram / X username, YouTube channel id
+    name: str
+
+
+# The platforms whose APIs show other accounts' public numbers, and what a handle looks like there.
+COMPETITOR_HANDLES = {
+    "instagram": (re.compile(r"^[A-Za-z0-9._]{1,30}$"), "an Instagram username such as bluebottle"),
+    "youtube": (re.compile(r"^UC[A-Za-z0-9_-]{22}$"), "a YouTube channel id: UC followed by 22 characters"),
+    "x": (re.compile(r"^[A-Za-z0-9_]{1,15}$"), "an X username without @ (up to 15 letters, digits, _)"),
+}
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     sources: dict[str, SourceConfig]
+    # Public competitor accounts per platform (`competitors:` in socialkpi.yml).
+    competitors: dict[str, tuple[Competitor, ...]] = field(default_factory=dict)
     warehouse_port: int = DEFAULT_WAREHOUSE_PORT
     simulator_port: int = DEFAULT_SIMULATOR_PORT
     simulator_seed: int = 42
@@ -117,6 +136,7 @@ def load_config(path: Path | None = None) -> Config:
     return Config(
         path=path,
         sources=sources,
+        competitors=_competitors(where, document.get("competitors"), sources),
         warehouse_port=_port(where, "warehouse.port", warehouse.get("port", DEFAULT_WAREHOUSE_PORT)),
         simulator_port=_port(where, "simulator.port", simulator.get("port", DEFAULT_SIMULATOR_PORT)),
         simulator_seed=_int(where, "simulator.seed", simulator.get("seed", 42)),
@@ -196,6 +216,44 @@ def _account_id(where: str, label: str, value) -> str:
     if not account_id:
         raise ConfigError(f"{where}: `{label}.id` is blank; write the account's id from the platform")
     return account_id
+
+
+def _competitors(where: str, body, sources: dict[str, SourceConfig]) -> dict[str, tuple[Competitor, ...]]:
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ConfigError(
+            f"{where}: `competitors:` must map a platform to a list of handles, e.g. `instagram:`"
+        )
+    competitors = {}
+    for platform, items in body.items():
+        if platform not in COMPETITOR_HANDLES:
+            known = ", ".join(COMPETITOR_HANDLES)
+            raise ConfigError(f"{where}: `competitors.{platform}`: competitors can be read on {known} only")
+        if platform not in sources:
+            raise ConfigError(
+                f"{where}: `competitors.{platform}` needs `sources.{platform}` configured (its token reads them)"
+            )
+        if not isinstance(items, list):
+            raise ConfigError(
+                f"{where}: `competitors.{platform}` must be a list of `{{handle, name}}` entries"
+            )
+        pattern, example = COMPETITOR_HANDLES[platform]
+        seen, entries = set(), []
+        for index, item in enumerate(items):
+            label = f"competitors.{platform}[{index}]"
+            handle = (
+                str(item.get("handle", "")).lstrip("@") if isinstance(item, dict) else str(item).lstrip("@")
+            )
+            if not pattern.match(handle):
+                raise ConfigError(f"{where}: `{label}` handle {handle!r} is not {example}")
+            if handle.lower() in seen:
+                raise ConfigError(f"{where}: `{label}` repeats {handle}; list each competitor once")
+            seen.add(handle.lower())
+            name = str(item.get("name", handle)) if isinstance(item, dict) else handle
+            entries.append(Competitor(handle=handle, name=name))
+        competitors[platform] = tuple(entries)
+    return competitors
 
 
 def _int(where: str, key: str, value) -> int:

@@ -33,6 +33,7 @@ from socialkpi.extract import extract_stream
 from socialkpi.http import SourceClient
 from socialkpi.quality.gate import validate_batch
 from socialkpi.sources import SOURCES
+from socialkpi.sources.competitors import read_competitors
 from socialkpi.streams import Stream, StreamResult, Window
 from socialkpi.warehouse import current_url
 
@@ -160,6 +161,7 @@ def ingest_account(
         base_urls=endpoint.base_urls,
     )
     report = AccountReport(source, account_id, first_day.isoformat(), last_day.isoformat())
+    competitor_outcomes: list[dict] = []
     url = current_url()
     run = _Run(
         account, first_day - timedelta(days=lookback), last_day, definition.lag_days, snapshot_day(account)
@@ -170,11 +172,17 @@ def ingest_account(
             results: dict[str, StreamResult] = {}
             for stream in definition.streams:  # parents before their children
                 _ingest_stream(client, conn, url, stream, run, results, report, dag_run_id)
+            # Competitors last, with the first account's token, never failing the account (#12).
+            quota_left = not any(b.reason == "quota_exhausted" for b in report.batches)
+            if quota_left and config.competitors.get(source) and account == source_config.accounts[0]:
+                competitor_outcomes = read_competitors(
+                    client, source, account, conn, url, config.competitors[source], dag_run_id
+                )
     finally:
         report.requests = client.request_count
         client.close()
     _raise_for_problems(report)
-    return asdict(report)
+    return {**asdict(report), "competitors": competitor_outcomes}
 
 
 @dataclass

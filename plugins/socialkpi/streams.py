@@ -35,8 +35,10 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 # - "lifetime": posts and what hangs off them (lifetime counters, comments as of now), read once per
 #   run over the run's recent-post window, filed under the same snapshot day;
 # - "daily": one record per day the platform reports, filed under that day (`Stream.day_field`, or
-#   the day a one-day request asked for).
-KINDS = ("snapshot", "lifetime", "daily")
+#   the day a one-day request asked for);
+# - "competitor": another brand's public numbers (sources/competitors.py), read at most once a day
+#   with the user's token and filed under that day.
+KINDS = ("snapshot", "lifetime", "daily", "competitor")
 
 # How `Stream.day_field` names a record's day:
 # "date" (ISO), "date_compact" (YYYYMMDD), "utc_day_ms" (epoch ms of the UTC midnight starting it),

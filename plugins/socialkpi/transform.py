@@ -275,8 +275,8 @@ def ensure_raw_tables() -> None:
     """dbt's sources must exist even for a stream that has not landed a batch yet."""
     from socialkpi import load
     from socialkpi.sources import SOURCES
+    from socialkpi.sources.competitors import COMPETITOR_STREAMS
 
     with psycopg.connect(current_url(), autocommit=True) as conn, conn.transaction():
-        for source in SOURCES.values():
-            for stream in source.streams:
-                load.ensure_tables(conn, stream.table)
+        for stream in [s for source in SOURCES.values() for s in source.streams] + list(COMPETITOR_STREAMS):
+            load.ensure_tables(conn, stream.table)

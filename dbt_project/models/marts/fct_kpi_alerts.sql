@@ -3,7 +3,10 @@
         z = 0.6745 * (value - median) / MAD, MAD = median(|x - median|);
     when MAD is 0, z = (value - median) / (1.253314 * mean absolute deviation) (Iglewicz-Hoaglin).
     A day alerts when |z| >= kpi_alert_z_threshold with at least kpi_alert_min_history_days of
-    history. One row per (platform, account_id, kpi_date, kpi) that alerts. -#}
+    history. One row per (platform, account_id, kpi_date, kpi) that alerts.
+    alert_kind 'anomaly' for those; 'crisis' (kpi = 'crisis') for the days fct_crisis_signals flags:
+    comment volume far above its range with a high share of negative keywords (kpi_value = comments,
+    robust_z_score = their volume z-score). -#}
 {%- set kpis = ['engagements', 'follower_change', 'reach', 'views'] -%}
 {%- set window_days = var('kpi_alert_window_days') | int -%}
 with
@@ -123,10 +126,29 @@ final as (
         cast(median_absolute_deviation as {{ dbt.type_numeric() }}) as median_absolute_deviation,
         cast(history_days as integer) as history_days,
         cast(robust_z_score as {{ dbt.type_numeric() }}) as robust_z_score,
-        case when robust_z_score > 0 then 'spike' else 'drop' end as direction
+        case when robust_z_score > 0 then 'spike' else 'drop' end as direction,
+        'anomaly' as alert_kind
 
     from scored
     where abs(robust_z_score) >= {{ var('kpi_alert_z_threshold') }}
+
+    union all
+
+    select
+        platform,
+        account_id,
+        signal_date as kpi_date,
+        'crisis' as kpi,
+        cast(comments_received as {{ dbt.type_numeric() }}) as kpi_value,
+        median_comments as median_value,
+        median_absolute_deviation,
+        history_days,
+        volume_z_score as robust_z_score,
+        'spike' as direction,
+        'crisis' as alert_kind
+
+    from {{ ref('fct_crisis_signals') }}
+    where is_crisis
 
 )
 

@@ -32,6 +32,9 @@ class Faults:
     dates_out_of_range: bool = False
     duplicate_ids_across_pages: bool = False
     follower_jump: bool = False
+    # ISO dates with a comment storm: dozens of angry comments and mentions (English and Persian)
+    # on the account's newest post and in its X mentions (simulator/competitors.py, #12).
+    comment_storm_days: list[str] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> Faults:

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from socialkpi.simulator.base import Platform
+from socialkpi.simulator.competitors import with_competitors
 from socialkpi.simulator.faults import FaultBoard, Faults
 from socialkpi.simulator.wire import ApiError, Request, Response, json_response
 from socialkpi.simulator.world import World
@@ -66,7 +67,7 @@ class SimulatorServer:
     ) -> None:
         self.world = World(seed, accounts, today or datetime.now(UTC))
         self.fault_board = FaultBoard(faults)
-        self.platforms = all_platforms()
+        self.platforms = with_competitors(all_platforms())  # other brands' public accounts (#12)
         self._mounts = sorted(
             ((mount, platform) for platform in self.platforms for mount in platform.mounts),
             key=lambda item: len(item[0]),

@@ -1,0 +1,159 @@
+{#- One row per (platform, account_id, signal_date) of the platforms with received comments
+    (Instagram, Facebook: comments on the account's posts; X: mentions), every day of the account's
+    date spine (fct_account_kpis_daily), a day without comments counting 0.
+    Volume against its recent range: z = 0.6745 * (comments - median) / max(MAD, 1) over the
+    previous crisis_window_days days (not the day itself); the MAD is floored at one comment because
+    comment counts are small integers and a quiet account's MAD is often 0.
+    A day is a crisis when, with at least crisis_min_history_days of history, z >=
+    crisis_volume_z_threshold, negative_comment_share >= crisis_negative_share_threshold and
+    negative_comments >= crisis_min_negative_comments. A keyword signal, not sentiment analysis. -#}
+{%- set window_days = var('crisis_window_days') | int -%}
+with
+
+account_days as (
+
+    select * from {{ ref('fct_account_kpis_daily') }}
+    where platform in ('instagram', 'facebook', 'x')
+
+),
+
+comments as (
+
+    select * from {{ ref('int_comments_keyword_matched') }}
+
+),
+
+daily_comments as (
+
+    select
+        platform,
+        account_id,
+        received_date,
+        count(*) as comments_received,
+        count(*) filter (where has_negative_keyword) as negative_comments
+
+    from comments
+    group by platform, account_id, received_date
+
+),
+
+days as (
+
+    select
+        account_days.platform,
+        account_days.account_id,
+        account_days.kpi_date as signal_date,
+        account_days.account_name,
+        coalesce(daily_comments.comments_received, 0) as comments_received,
+        coalesce(daily_comments.negative_comments, 0) as negative_comments
+
+    from account_days
+    left join daily_comments
+        on
+            account_days.platform = daily_comments.platform
+            and account_days.account_id = daily_comments.account_id
+            and account_days.kpi_date = daily_comments.received_date
+
+),
+
+history as (
+
+    select
+        current_day.platform,
+        current_day.account_id,
+        current_day.signal_date,
+        count(past_day.signal_date) as history_days,
+        percentile_cont(0.5) within group (order by past_day.comments_received) as median_comments
+
+    from days as current_day
+    left join days as past_day
+        on
+            current_day.platform = past_day.platform
+            and current_day.account_id = past_day.account_id
+            and current_day.signal_date > past_day.signal_date
+            and {{ add_days(-window_days, 'current_day.signal_date') }} <= past_day.signal_date
+    group by current_day.platform, current_day.account_id, current_day.signal_date
+
+),
+
+deviations as (
+
+    select
+        history.platform,
+        history.account_id,
+        history.signal_date,
+        percentile_cont(0.5) within group (
+            order by abs(past_day.comments_received - history.median_comments)
+        ) as median_absolute_deviation
+
+    from history
+    inner join days as past_day
+        on
+            history.platform = past_day.platform
+            and history.account_id = past_day.account_id
+            and history.signal_date > past_day.signal_date
+            and {{ add_days(-window_days, 'history.signal_date') }} <= past_day.signal_date
+    group by history.platform, history.account_id, history.signal_date
+
+),
+
+scored as (
+
+    select
+        days.platform,
+        days.account_id,
+        days.signal_date,
+        days.account_name,
+        days.comments_received,
+        days.negative_comments,
+        history.history_days,
+        history.median_comments,
+        deviations.median_absolute_deviation,
+        {{ safe_divide('days.negative_comments', 'days.comments_received') }} as negative_comment_share,
+        case
+            when history.median_comments is not null
+                then 0.6745 * (days.comments_received - history.median_comments)
+                    / greatest(deviations.median_absolute_deviation, 1)
+        end as volume_z_score
+
+    from days
+    inner join history
+        on
+            days.platform = history.platform
+            and days.account_id = history.account_id
+            and days.signal_date = history.signal_date
+    left join deviations
+        on
+            days.platform = deviations.platform
+            and days.account_id = deviations.account_id
+            and days.signal_date = deviations.signal_date
+
+),
+
+final as (
+
+    select
+        platform,
+        account_id,
+        signal_date,
+        account_name,
+        cast(comments_received as {{ dbt.type_bigint() }}) as comments_received,
+        cast(negative_comments as {{ dbt.type_bigint() }}) as negative_comments,
+        cast(negative_comment_share as {{ type_rate() }}) as negative_comment_share,
+        cast(history_days as integer) as history_days,
+        cast(median_comments as {{ dbt.type_numeric() }}) as median_comments,
+        cast(median_absolute_deviation as {{ dbt.type_numeric() }}) as median_absolute_deviation,
+        cast(volume_z_score as {{ dbt.type_numeric() }}) as volume_z_score,
+        coalesce(
+            history_days >= {{ var('crisis_min_history_days') }}
+            and volume_z_score >= {{ var('crisis_volume_z_threshold') }}
+            and negative_comment_share >= {{ var('crisis_negative_share_threshold') }}
+            and negative_comments >= {{ var('crisis_min_negative_comments') }},
+            false
+        ) as is_crisis
+
+    from scored
+
+)
+
+select * from final

@@ -1,0 +1,48 @@
+"""A simulated comment storm with negative keywords raises a `crisis` row in fct_kpi_alerts, end to
+end: simulator over HTTP -> extractor -> gate -> raw -> dbt -> marts (#12)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import psycopg
+import pytest
+from socialkpi.ingest import ingest_account
+from socialkpi.simulator import Faults
+from socialkpi.transform import dbt_command, ensure_raw_tables
+
+from tests.support.accounts import FIRST_ACCOUNT
+
+pytestmark = pytest.mark.warehouse
+
+
+def test_comment_storm_raises_a_crisis_alert(sources_on_simulator, clean_warehouse, tmp_path):
+    account = FIRST_ACCOUNT["x"]
+    today = datetime.now(UTC).astimezone(ZoneInfo("Europe/Berlin")).date()
+    storm_day = today - timedelta(days=2)
+    sources_on_simulator.set_faults("x", Faults(comment_storm_days=[storm_day.isoformat()]))
+    # ten quiet days of history, then the storm
+    ingest_account("x", account, storm_day - timedelta(days=10), storm_day, lookback_days=0)
+
+    ensure_raw_tables()
+    target = ("--target-path", str(tmp_path / "target"))
+    for command in (("seed",), ("run", "--select", "+fct_kpi_alerts")):
+        result = dbt_command(*command, *target, url=clean_warehouse)
+        assert result.returncode == 0, result.stdout[-2000:]
+
+    with psycopg.connect(clean_warehouse) as conn:
+        alerts = conn.execute(
+            """select kpi_date, kpi_value, robust_z_score from marts.fct_kpi_alerts
+               where platform = 'x' and account_id = %s and alert_kind = 'crisis'""",
+            (account,),
+        ).fetchall()
+        signal = conn.execute(
+            """select comments_received, negative_comments, negative_comment_share, history_days
+               from marts.fct_crisis_signals where platform = 'x' and account_id = %s and signal_date = %s""",
+            (account, storm_day),
+        ).fetchone()
+    assert [row[0] for row in alerts] == [storm_day]
+    comments, negative, share, history = signal
+    assert comments >= 40 and negative >= 35 and share >= 0.3 and history >= 7
+    assert alerts[0][2] >= 3.5
