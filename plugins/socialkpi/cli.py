@@ -186,6 +186,16 @@ def cmd_run(args) -> int:
     index = DATA_DOCS_DIR / "index.html"
     if index.exists():
         print(f"Data docs (Great Expectations): {index.as_uri()}")
+    if code == 0:
+        from socialkpi.reporting import report_for_range
+
+        try:
+            report = report_for_range(start, end)
+            print(
+                f"Monthly report ({end:%Y-%m}): {report.as_uri()}  (PDF: socialkpi report --month {end:%Y-%m} --pdf)"
+            )
+        except SocialKpiError as exc:
+            print(f"socialkpi: the monthly report was not written: {exc}", file=sys.stderr)
     print(f"Finished in {time.monotonic() - started:.0f}s.")
     return code
 
