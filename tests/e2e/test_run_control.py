@@ -146,7 +146,8 @@ def test_a_second_run_refuses_a_killed_run_leaves_no_process_and_a_rerun_finishe
     assert query(url, "select count(*) from audit.loads where status in ('landing', 'validating')") == [(0,)]
     tables = query(
         url,
-        "select table_name from information_schema.tables where table_schema = 'raw' and table_name like %s",
+        "select table_name from information_schema.columns where table_schema = 'raw'"
+        " and column_name = 'interval_start' and table_name like %s",
         "%\\_\\_%",
     )
     for (table,) in tables:
