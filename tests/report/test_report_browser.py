@@ -18,7 +18,7 @@ from tests.report.conftest import PERSIAN_ACCOUNT_NAME, socialkpi
 
 pytestmark = [pytest.mark.warehouse, pytest.mark.slow]
 
-SECTIONS = 8
+SECTIONS = 9
 UNIT = re.compile(r"\(%\)|\(count\)|×|followers")
 
 

@@ -667,6 +667,114 @@ def section_alerts(data: ReportData) -> str:
     )
 
 
+def section_what_works(data: ReportData) -> str:
+    """Best posting windows, formats and hashtags of the month, competitors side by side (#12)."""
+    parts = []
+    windows = data["best_windows"]
+    if windows:
+        parts.append("<h3>Best time to post</h3>")
+        parts.append(
+            table(
+                [
+                    ("Account", "text"),
+                    ("Rank", "num"),
+                    ("Window (account's time)", "text"),
+                    ("Posts", "num"),
+                    ("Mean engagement rate", "num"),
+                    ("× account average", "num"),
+                ],
+                [
+                    [
+                        f"{escape(platform_name(r['platform']))} · {t(r['account_name'])}",
+                        fmt.integer(r["window_rank"]),
+                        escape(f"{r['weekday_name']} {r['publish_hour']:02d}:00 ({r['account_timezone']})"),
+                        fmt.integer(r["posts"]),
+                        fmt.percent(r["mean_engagement_rate_by_followers"], 2),
+                        fmt.decimal(r["rate_index"], 2),
+                    ]
+                    for r in windows
+                ],
+            )
+        )
+    else:
+        parts.append(empty("No posting window has enough posts yet to be recommended (fct_posting_windows)."))
+    formats = data["month_formats"]
+    if formats:
+        parts.append("<h3>Formats</h3>")
+        parts.append(
+            table(
+                [
+                    ("Platform", "text"),
+                    ("Format", "text"),
+                    ("Posts", "num"),
+                    ("Median engagement rate", "num"),
+                    ("Change vs last month", "num"),
+                ],
+                [
+                    [
+                        escape(platform_name(r["platform"])),
+                        t(r["post_format"]),
+                        fmt.integer(r["posts"]),
+                        fmt.percent(r["median_engagement_rate_by_followers"], 2),
+                        fmt.percent(r["median_engagement_rate_change"], 1),
+                    ]
+                    for r in formats
+                ],
+            )
+        )
+    hashtags = data["month_hashtags"]
+    if hashtags:
+        parts.append("<h3>Hashtags</h3>")
+        parts.append(
+            table(
+                [
+                    ("Platform", "text"),
+                    ("Hashtag", "text"),
+                    ("Posts", "num"),
+                    ("Median engagement rate", "num"),
+                ],
+                [
+                    [
+                        escape(platform_name(r["platform"])),
+                        t(r["hashtag"]),
+                        fmt.integer(r["posts"]),
+                        fmt.percent(r["median_engagement_rate_by_followers"], 2),
+                    ]
+                    for r in hashtags
+                ],
+            )
+        )
+    competitors = data["competitors"]
+    if competitors:
+        parts.append("<h3>Competitors (public counters)</h3>")
+        parts.append(
+            table(
+                [
+                    ("Platform", "text"),
+                    ("Account", "text"),
+                    ("Followers", "num"),
+                    ("Change", "num"),
+                    ("Engagements per post", "num"),
+                    ("Engagement rate", "num"),
+                    ("Share of voice", "num"),
+                ],
+                [
+                    [
+                        escape(platform_name(r["platform"])),
+                        t(r["account_name"]) + (" (us)" if r["is_own_account"] else ""),
+                        fmt.integer(r["followers"]),
+                        fmt.signed_integer(r["follower_change"]),
+                        fmt.decimal(r["engagements_per_post"], 1),
+                        fmt.percent(r["engagement_rate_by_followers"], 2),
+                        fmt.percent(r["share_of_voice"], 1),
+                    ]
+                    for r in competitors
+                ],
+            )
+        )
+    return "".join(parts)
+
+
 def section_quality(data: ReportData) -> str:
     parts = []
     batches = data["batches"]
@@ -837,6 +945,13 @@ def render(data: ReportData, title: str) -> str:
                 ),
                 section(
                     8,
+                    "what-works",
+                    "What works and who is ahead",
+                    "When to post, which formats and hashtags carried the month, and the competitors.",
+                    section_what_works(data),
+                ),
+                section(
+                    9,
                     "data-quality",
                     "Data quality",
                     "What the numbers above rest on: validated loads, freshness and gaps.",

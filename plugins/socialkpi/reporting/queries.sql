@@ -328,3 +328,72 @@ from audit.loads
 where interval_start >= %(month_start)s and interval_start < %(next_month_start)s
 group by source
 order by source;
+
+-- name: best_windows
+-- The recommended posting windows (weekday and hour in the account's timezone) per account: only
+-- cells with enough posts are ranked (fct_posting_windows.window_rank is null for the others).
+select
+    platform,
+    coalesce(account_name, account_id) as account_name,
+    window_rank,
+    weekday_name,
+    publish_hour,
+    account_timezone,
+    posts,
+    mean_engagement_rate_by_followers,
+    rate_index
+from marts.fct_posting_windows
+where window_rank <= 3
+order by platform, account_name, window_rank;
+
+-- name: month_formats
+-- Post formats of the month per platform: posts, median engagement rate and its change against
+-- the month before.
+select
+    platform,
+    dimension_value as post_format,
+    posts,
+    median_engagement_rate_by_followers,
+    median_engagement_rate_change
+from marts.fct_content_performance
+where dimension = 'format' and content_month = %(month_start)s
+order by platform, median_engagement_rate_by_followers desc nulls last, posts desc;
+
+-- name: month_hashtags
+-- The month's five most used hashtags per platform, with their median engagement rate.
+select platform, hashtag, posts, median_engagement_rate_by_followers
+from (
+    select
+        platform,
+        '#' || dimension_value as hashtag,
+        posts,
+        median_engagement_rate_by_followers,
+        row_number() over (partition by platform order by posts desc, dimension_value) as position
+    from marts.fct_content_performance
+    where dimension = 'hashtag' and content_month = %(month_start)s
+) as ranked
+where position <= 5
+order by platform, position;
+
+-- name: competitors
+-- Own accounts and competitors side by side on the newest day of the month they were read
+-- (public counters only), with each one's share of voice on its platform.
+select
+    c.platform,
+    c.snapshot_date,
+    coalesce(c.account_name, c.account_ref) as account_name,
+    c.is_own_account,
+    c.followers,
+    c.follower_change,
+    c.posts,
+    c.engagements_per_post,
+    c.engagement_rate_by_followers,
+    c.share_of_voice
+from marts.fct_competitor_daily as c
+inner join (
+    select platform, max(snapshot_date) as snapshot_date
+    from marts.fct_competitor_daily
+    where snapshot_date >= %(month_start)s and snapshot_date < %(next_month_start)s
+    group by platform
+) as newest on c.platform = newest.platform and c.snapshot_date = newest.snapshot_date
+order by c.platform, c.share_of_voice desc nulls last;
