@@ -16,6 +16,7 @@ import logging
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import psycopg
 
@@ -34,7 +35,7 @@ from socialkpi.http import SourceClient
 from socialkpi.quality.gate import validate_batch
 from socialkpi.sources import SOURCES
 from socialkpi.sources.competitors import read_competitors
-from socialkpi.streams import Stream, StreamResult, Window
+from socialkpi.streams import PACIFIC, Stream, StreamResult, Window
 from socialkpi.warehouse import current_url
 
 log = logging.getLogger(__name__)
@@ -217,11 +218,34 @@ class _Run:
                 "%s: reading %d day(s) an earlier run missed, from %s", stream.table, len(missed), missed[0]
             )
             first, last = min(first, missed[0]), max(last, missed[-1])
+        # A day the platform has not finished (today, or a Pacific day still running) is not asked
+        # for: its empty or partial answer would quarantine the whole range. The next run's
+        # lookback reads it.
+        last = min(last, complete_through(stream.source, self.account.tz, datetime.now(UTC)))
+        if last < first:
+            return None, self._key(stream, first, first)
         window = Window(account, first, zone, last if last > first else None)
         return window, self._key(stream, first, last)
 
     def _key(self, stream: Stream, first: date, last: date) -> load.BatchKey:
         return load.BatchKey(stream.source, stream.name, self.account.id, first, last + timedelta(days=1))
+
+
+# The zone each platform cuts its days in, where it is not the account's own (contract of the raw
+# layer): Meta and YouTube Analytics at US Pacific midnight, LinkedIn at UTC midnight.
+PLATFORM_DAY_ZONES = {"instagram": PACIFIC, "facebook": PACIFIC, "youtube": PACIFIC, "linkedin": UTC}
+
+
+def complete_through(source: str, timezone: ZoneInfo, now: datetime) -> date:
+    """The newest day of an account that its platform has complete at `now`.
+
+    A day is over when it is over in the account's timezone (posts, GA4, Plausible) and in the
+    zone the platform cuts its days in (Meta and YouTube: US Pacific; LinkedIn: UTC), and, for a
+    platform whose numbers settle late (LinkedIn: 2 days), once they have settled.
+    """
+    zones = [timezone, PLATFORM_DAY_ZONES.get(source, timezone)]
+    lag = SOURCES[source].lag_days if source in SOURCES else 0
+    return min(now.astimezone(zone).date() for zone in zones) - timedelta(days=1 + lag)
 
 
 def snapshot_day(account: Account, now: datetime | None = None) -> date:
@@ -263,6 +287,11 @@ def failure_reason(exc: Exception) -> str:
 
 def _ingest_stream(client, conn, url, stream: Stream, run: _Run, results, report: AccountReport, dag_run_id):
     window, key = run.window(stream)
+    if window is None:
+        log.info(
+            "%s: no day of the run is complete on the platform yet; the next run reads it", key.describe()
+        )
+        return
     batch = BatchReport(stream.name, key.interval_start.isoformat(), "", last_day=key.last_day.isoformat())
     before = client.request_count
 

@@ -44,7 +44,6 @@ LOG_DIR = STATE_DIR / "logs"
 PACIFIC = ZoneInfo("America/Los_Angeles")
 # The zone whose midnight ends a platform's day, where it is not the account's own (contracts 2
 # and 4): Meta insights and YouTube Analytics count US Pacific days, LinkedIn statistics UTC days.
-PLATFORM_DAY_ZONES = {"instagram": PACIFIC, "facebook": PACIFIC, "youtube": PACIFIC, "linkedin": UTC}
 # Each worker process pays Airflow's and GX's imports once (about 15 s); more workers than
 # cores only make them wait for each other.
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
@@ -152,26 +151,14 @@ def date_range(start: date, end: date) -> list[date]:
     return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
 
 
-def complete_through(source: str, timezone: ZoneInfo, now: datetime) -> date:
-    """The newest day of an account that its platform has complete at `now`.
-
-    A day is over when it is over in the account's timezone (posts, GA4, Plausible) and in the
-    zone the platform cuts its days in (Meta and YouTube: US Pacific; LinkedIn: UTC), and, for a
-    platform whose numbers settle late (LinkedIn: 2 days), once they have settled.
-    """
-    from socialkpi.sources import SOURCES
-
-    zones = [timezone, PLATFORM_DAY_ZONES.get(source, timezone)]
-    lag = SOURCES[source].lag_days if source in SOURCES else 0
-    return min(now.astimezone(zone).date() for zone in zones) - timedelta(days=1 + lag)
-
-
 def last_complete_days(days: int, config=None, now: datetime | None = None) -> tuple[date, date]:
     """The last `days` days that every configured account's platform has complete."""
+    from socialkpi import ingest
+
     config = config or load_config()
     now = now or datetime.now(UTC)
     ends = [
-        complete_through(name, account.tz, now)
+        ingest.complete_through(name, account.tz, now)
         for name, source in config.sources.items()
         for account in source.accounts
     ] or [now.date() - timedelta(days=1)]

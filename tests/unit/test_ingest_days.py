@@ -1,0 +1,45 @@
+"""Which days a run asks each platform for: never a day the platform has not finished."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from socialkpi.config import Account
+from socialkpi.ingest import _Run, complete_through, snapshot_day
+from socialkpi.sources import SOURCES
+
+TEHRAN = Account("17841400000000001", "Cafe Tehran", "Asia/Tehran")
+
+
+def run_until_today(account: Account, source: str) -> _Run:
+    today = datetime.now(UTC).astimezone(account.tz).date()
+    return _Run(account, today - timedelta(days=5), today, SOURCES[source].lag_days, snapshot_day(account))
+
+
+def test_a_range_ending_today_stops_at_the_newest_day_the_platform_has_finished():
+    run = run_until_today(TEHRAN, "instagram")
+    window, key = run.window(SOURCES["instagram"].stream("account_insights"))
+    newest = complete_through("instagram", TEHRAN.tz, datetime.now(UTC))
+    assert window.last == newest
+    assert key.interval_end == newest + timedelta(days=1)
+    # Meta's day is a US Pacific day: finished only once Pacific midnight has passed.
+    assert newest < datetime.now(UTC).astimezone(ZoneInfo("America/Los_Angeles")).date()
+
+
+def test_snapshots_and_post_lists_are_not_clamped():
+    run = run_until_today(TEHRAN, "instagram")
+    window, _ = run.window(SOURCES["instagram"].stream("account"))
+    assert window.day == snapshot_day(TEHRAN)
+
+
+def test_a_run_with_no_finished_day_asks_for_none():
+    today = datetime.now(UTC).astimezone(TEHRAN.tz).date()
+    run = _Run(TEHRAN, today, today, 0, snapshot_day(TEHRAN))
+    window, _ = run.window(SOURCES["instagram"].stream("account_insights"))
+    assert window is None
+
+
+def test_linkedin_days_are_finished_two_utc_days_late():
+    newest = complete_through("linkedin", TEHRAN.tz, datetime(2026, 11, 30, 12, tzinfo=UTC))
+    assert newest == datetime(2026, 11, 27).date()
