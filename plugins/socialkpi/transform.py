@@ -272,11 +272,15 @@ def run_unit_tests(url: str | None = None) -> dict:
 
 
 def ensure_raw_tables() -> None:
-    """dbt's sources must exist even for a stream that has not landed a batch yet."""
+    """dbt's sources must exist even for a stream that has not landed a batch yet, and the account
+    list staging filters on must be the configuration's (a transform run on its own, without an
+    ingest run before it, still shows exactly the configured accounts)."""
     from socialkpi import load
+    from socialkpi.pipeline import sync_accounts
     from socialkpi.sources import SOURCES
     from socialkpi.sources.competitors import COMPETITOR_STREAMS
 
     with psycopg.connect(current_url(), autocommit=True) as conn, conn.transaction():
         for stream in [s for source in SOURCES.values() for s in source.streams] + list(COMPETITOR_STREAMS):
             load.ensure_tables(conn, stream.table)
+    sync_accounts()
