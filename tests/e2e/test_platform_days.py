@@ -18,10 +18,12 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
 from socialkpi.config import load_config
+from socialkpi.ingest import complete_through
 from socialkpi.simulator import expected
 
 pytestmark = [pytest.mark.warehouse, pytest.mark.slow]
@@ -123,8 +125,17 @@ def test_marts_match_the_platform_day(marts, platform):
     for account_platform, account_id, timezone in accounts():
         if account_platform != platform:
             continue
+        # The newest day the platform has finished (Meta and YouTube: a Pacific day; LinkedIn: a
+        # settled UTC day): later days are not asked for yet, so the marts cannot hold them.
+        newest = complete_through(platform, ZoneInfo(timezone), NOW)
         for first, last in (*SWITCH_RANGES, RECENT):
             for day in days(first, last):
+                if day > newest:
+                    continue
+                if platform == "linkedin" and day > last - timedelta(days=2):
+                    # A LinkedIn run for days D1..D2 reads D1-2..D2-2 (its lag): the newest two days
+                    # of a range arrive with the next runs (README: LinkedIn).
+                    continue
                 want = expected.account_day(platform, account_id, timezone, day, NOW)
                 got = marts.get((platform, account_id, day))
                 for field, value in want.items():
@@ -136,6 +147,8 @@ def test_marts_match_the_platform_day(marts, platform):
                         and (first, last) != RECENT
                     ):
                         continue  # knowable only from a snapshot the range reaches
+                    if field == "follower_change" and day == SWITCH_RANGES[0][0]:
+                        continue  # an account's first day has no day before it (README: null)
                     compared += 1
                     shown = None if got is None else got[field]
                     if shown is None or abs(float(shown) - value) > TOLERANCE:

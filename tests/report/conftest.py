@@ -20,8 +20,11 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
-from tests.conftest import TESTS_DIR
 from tests.support.ports import free_port
+
+# Not imported from tests/conftest.py: importing it again as `tests.conftest` would rerun its
+# module code (a second state folder and warehouse port for every process started after it).
+TESTS_DIR = Path(__file__).resolve().parents[1]
 
 # "Northwind Tea" in Persian: joining letters, a zero-width non-joiner, right to left.
 PERSIAN_ACCOUNT_NAME = "چای نورث\u200cویند"
