@@ -80,7 +80,17 @@ def runs(warehouse_url):
             text=True,
             timeout=1800,
         )
-    return results
+    yield results
+    # Leave the session's warehouse as the other tests expect it: no batch, row or incremental
+    # mart state of this module's accounts (fct_post_metrics_daily keeps rows across runs).
+    with psycopg.connect(warehouse_url, autocommit=True) as conn:
+        tables = conn.execute(
+            """select format('%I.%I', table_schema, table_name) from information_schema.tables
+               where table_schema in ('raw', 'landing', 'quarantine', 'audit') and table_type = 'BASE TABLE'"""
+        ).fetchall()
+        if tables:
+            conn.execute("truncate " + ", ".join(t[0] for t in tables))
+        conn.execute("drop table if exists marts.fct_post_metrics_daily, marts__next.fct_post_metrics_daily")
 
 
 @pytest.fixture(scope="module")
