@@ -53,16 +53,10 @@ def warehouse_url() -> str:
 
 @pytest.fixture
 def clean_warehouse(warehouse_url):
-    """Empty raw, landing, quarantine and the audit log before the test."""
-    import psycopg
+    """Empty raw, landing, quarantine and the audit log (and incremental mart state) before the test."""
+    from tests.support.warehouse import empty_warehouse
 
-    with psycopg.connect(warehouse_url, autocommit=True) as conn:
-        tables = conn.execute(
-            """select format('%I.%I', table_schema, table_name) from information_schema.tables
-               where table_schema in ('raw', 'landing', 'quarantine', 'audit') and table_type = 'BASE TABLE'"""
-        ).fetchall()
-        if tables:
-            conn.execute("truncate " + ", ".join(t[0] for t in tables))
+    empty_warehouse(warehouse_url)
     return warehouse_url
 
 

@@ -26,6 +26,8 @@ from socialkpi.config import load_config
 from socialkpi.ingest import complete_through
 from socialkpi.simulator import expected
 
+from tests.support.warehouse import empty_warehouse
+
 pytestmark = [pytest.mark.warehouse, pytest.mark.slow]
 
 CONFIG = Path(__file__).resolve().parents[1] / "fixtures" / "socialkpi.timezones.yml"
@@ -63,13 +65,7 @@ def accounts() -> list[tuple[str, str, str]]:
 def runs(warehouse_url):
     """Run every range into one warehouse (failures are reported by their own test, so the
     comparison below still shows what the marts hold)."""
-    with psycopg.connect(warehouse_url, autocommit=True) as conn:
-        tables = conn.execute(
-            """select format('%I.%I', table_schema, table_name) from information_schema.tables
-               where table_schema in ('raw', 'landing', 'quarantine', 'audit') and table_type = 'BASE TABLE'"""
-        ).fetchall()
-        if tables:  # only this module's accounts in the warehouse
-            conn.execute("truncate " + ", ".join(t[0] for t in tables))
+    empty_warehouse(warehouse_url)  # only this module's accounts in the warehouse
     env = {**os.environ, "SOCIALKPI_CONFIG": str(CONFIG)}
     results = {}
     for first, last in (*SWITCH_RANGES, RECENT):
@@ -83,14 +79,7 @@ def runs(warehouse_url):
     yield results
     # Leave the session's warehouse as the other tests expect it: no batch, row or incremental
     # mart state of this module's accounts (fct_post_metrics_daily keeps rows across runs).
-    with psycopg.connect(warehouse_url, autocommit=True) as conn:
-        tables = conn.execute(
-            """select format('%I.%I', table_schema, table_name) from information_schema.tables
-               where table_schema in ('raw', 'landing', 'quarantine', 'audit') and table_type = 'BASE TABLE'"""
-        ).fetchall()
-        if tables:
-            conn.execute("truncate " + ", ".join(t[0] for t in tables))
-        conn.execute("drop table if exists marts.fct_post_metrics_daily, marts__next.fct_post_metrics_daily")
+    empty_warehouse(warehouse_url)
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,8 @@ import pytest
 from socialkpi import transform
 from socialkpi.transform import LIVE_SCHEMA, SHADOW_SCHEMA, TransformFailed
 
+from tests.support.warehouse import empty_warehouse
+
 pytestmark = [pytest.mark.warehouse]
 
 END = datetime.now(UTC).date() - timedelta(days=2)
@@ -72,14 +74,7 @@ def built(warehouse_url, simulator):
     from socialkpi.connections import simulator_connections
     from socialkpi.pipeline import sync_accounts
 
-    with psycopg.connect(warehouse_url, autocommit=True) as conn:
-        for schema in ("raw", "landing", "quarantine", "audit"):
-            tables = conn.execute(
-                "select format('%%I.%%I', schemaname, tablename) from pg_tables where schemaname = %s",
-                (schema,),
-            ).fetchall()
-            if tables:
-                conn.execute("truncate " + ", ".join(t[0] for t in tables))
+    empty_warehouse(warehouse_url)
     config = load_config()
     saved = dict(os.environ)
     os.environ.update(simulator_connections(simulator.url, config.sources))
