@@ -59,8 +59,16 @@ def dbt_threads() -> int:
 
 
 def dbt_command(
-    *args: str, url: str | None = None, check: bool = True, marts_schema: str = LIVE_SCHEMA
+    *args: str,
+    url: str | None = None,
+    check: bool = True,
+    marts_schema: str = LIVE_SCHEMA,
+    dbt_vars: dict | None = None,
 ) -> subprocess.CompletedProcess:
+    """Run one dbt command. Pass project variables as `dbt_vars`, never as a second `--vars` in
+    `args`: dbt keeps only the last `--vars` flag, so one would silently drop the other."""
+    if "--vars" in args:
+        raise ValueError("pass dbt variables as dbt_command(..., dbt_vars={...}), not as '--vars' in args")
     env = {**os.environ, **dbt_env(url or current_url()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     command = [
         dbt_executable(),
@@ -69,7 +77,7 @@ def dbt_command(
         "--threads",
         str(dbt_threads()),
         "--vars",
-        json.dumps({"marts_schema": marts_schema}),
+        json.dumps({**(dbt_vars or {}), "marts_schema": marts_schema}),
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",

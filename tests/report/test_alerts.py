@@ -28,8 +28,8 @@ def alert_rows(report_marts):
     """The alerts the marts hold, with fct_kpi_alerts built at a threshold that fires on short history."""
     from socialkpi.transform import dbt_command
 
-    low = json.dumps({"kpi_alert_z_threshold": 0.5, "kpi_alert_min_history_days": 2})
-    dbt_command("run", "--select", "fct_kpi_alerts", "--vars", low)
+    low = {"kpi_alert_z_threshold": 0.5, "kpi_alert_min_history_days": 2}
+    dbt_command("run", "--select", "fct_kpi_alerts", dbt_vars=low)
     with psycopg.connect(report_marts.url) as conn:
         rows = conn.execute(
             "select platform, account_id, kpi_date, kpi, kpi_value from marts.fct_kpi_alerts"
