@@ -17,11 +17,6 @@ from tests.support.accounts import FIRST_ACCOUNT
 pytestmark = pytest.mark.warehouse
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug since the #8/#9/#12 merge: the storm's X mentions land but no crisis alert is "
-    "raised; issue #12 stays open until this passes (strict: a pass turns this red, remove the mark)",
-)
 def test_comment_storm_raises_a_crisis_alert(sources_on_simulator, clean_warehouse, tmp_path):
     account = FIRST_ACCOUNT["x"]
     today = datetime.now(UTC).astimezone(ZoneInfo("Europe/Berlin")).date()

@@ -1,6 +1,8 @@
 {#- One row per (platform, account_id, signal_date) of the platforms with received comments
-    (Instagram, Facebook: comments on the account's posts; X: mentions), every day of the account's
-    date spine (fct_account_kpis_daily), a day without comments counting 0.
+    (Instagram, Facebook: comments on the account's posts; X: mentions) for the configured accounts
+    of fct_account_kpis_daily: every day from the account's first KPI day or first received comment,
+    whichever is earlier, to its last, a day without comments counting 0. (An X backfill has one KPI
+    day, the snapshot day, but mentions for every day of the range: its spine starts at the first.)
     Volume against its recent range: z = 0.6745 * (comments - median) / max(MAD, 1) over the
     previous crisis_window_days days (not the day itself); the MAD is floored at one comment because
     comment counts are small integers and a quiet account's MAD is often 0.
@@ -37,22 +39,78 @@ daily_comments as (
 
 ),
 
+accounts as (
+
+    select
+        platform,
+        account_id,
+        max(account_name) as account_name,
+        min(kpi_date) as first_kpi_date,
+        max(kpi_date) as last_kpi_date
+
+    from account_days
+    group by platform, account_id
+
+),
+
+account_bounds as (
+
+    select
+        accounts.platform,
+        accounts.account_id,
+        accounts.account_name,
+        least(accounts.first_kpi_date, min(daily_comments.received_date)) as first_date,
+        greatest(accounts.last_kpi_date, max(daily_comments.received_date)) as last_date
+
+    from accounts
+    left join daily_comments
+        on
+            accounts.platform = daily_comments.platform
+            and accounts.account_id = daily_comments.account_id
+    group by
+        accounts.platform, accounts.account_id, accounts.account_name,
+        accounts.first_kpi_date, accounts.last_kpi_date
+
+),
+
+day_numbers as (
+
+    {{ dbt.generate_series(var('max_history_days')) }}
+
+),
+
+spine as (
+
+    select
+        account_bounds.platform,
+        account_bounds.account_id,
+        account_bounds.account_name,
+        {{ add_days('day_numbers.generated_number - 1', 'account_bounds.first_date') }} as signal_date
+
+    from account_bounds
+    inner join day_numbers
+        on
+            day_numbers.generated_number - 1
+            <= {{ dbt.datediff('account_bounds.first_date', 'account_bounds.last_date', 'day') }}
+
+),
+
 days as (
 
     select
-        account_days.platform,
-        account_days.account_id,
-        account_days.kpi_date as signal_date,
-        account_days.account_name,
+        spine.platform,
+        spine.account_id,
+        spine.signal_date,
+        spine.account_name,
         coalesce(daily_comments.comments_received, 0) as comments_received,
         coalesce(daily_comments.negative_comments, 0) as negative_comments
 
-    from account_days
+    from spine
     left join daily_comments
         on
-            account_days.platform = daily_comments.platform
-            and account_days.account_id = daily_comments.account_id
-            and account_days.kpi_date = daily_comments.received_date
+            spine.platform = daily_comments.platform
+            and spine.account_id = daily_comments.account_id
+            and spine.signal_date = daily_comments.received_date
 
 ),
 
