@@ -214,6 +214,10 @@ def minimum_requests(source: str, days: int, posts: int) -> int:
 
 
 def empty_warehouse(url: str) -> None:
+    """Every backfill starts from nothing: no load, no audit row, no incremental mart state (an
+    incremental mart would keep rows of the previous backfill that a full refresh would not build)."""
+    from socialkpi.transform import LIVE_SCHEMA, SHADOW_SCHEMA, incremental_marts
+
     with psycopg.connect(url, autocommit=True) as conn:
         tables = conn.execute(
             """select format('%I.%I', table_schema, table_name) from information_schema.tables
@@ -222,6 +226,9 @@ def empty_warehouse(url: str) -> None:
         ).fetchall()
         if tables:
             conn.execute("truncate " + ", ".join(t[0] for t in tables))
+        for schema in (LIVE_SCHEMA, SHADOW_SCHEMA):
+            for mart in incremental_marts():
+                conn.execute(f'drop table if exists "{schema}"."{mart}"')
 
 
 def bench_backfill(url: str, accounts: int, days: int, workdir: Path) -> tuple[list[tuple], dict]:

@@ -73,7 +73,7 @@ def test_the_sql_file_holds_every_query_the_report_reads():
         "follower_growth",
         "traffic_by_platform",
     } <= names
-    assert {"top_posts", "bottom_posts", "campaigns", "calendar", "community", "alerts", "flags"} <= names
+    assert {"ranked_posts", "campaigns", "calendar", "community", "alerts", "flags"} <= names
     assert {"freshness", "batches"} <= names
     for sql in queries.queries().values():
         assert "marts." in sql or "audit.loads" in sql

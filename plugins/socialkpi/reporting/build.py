@@ -444,7 +444,7 @@ def section_traffic(data: ReportData) -> str:
 
 def _post_rows(rows: list[dict]) -> list[list[str]]:
     out = []
-    for rank, r in enumerate(rows, 1):
+    for r in rows:
         caption = r["caption_excerpt"] or "(no caption)"
         link = (
             f'<a href="{escape(r["permalink"])}" dir="auto">{escape(caption)}</a>'
@@ -453,7 +453,7 @@ def _post_rows(rows: list[dict]) -> list[list[str]]:
         )
         out.append(
             [
-                str(rank),
+                str(r["post_rank"]),
                 f'<div class="caption">{link}</div>',
                 f"{escape(platform_name(r['platform']))} · {t(r['account_name'])}",
                 escape(fmt.day(r["published_date"])),
@@ -477,13 +477,15 @@ POST_HEADERS = [
 
 
 def section_posts(data: ReportData) -> str:
-    if not data["top_posts"]:
+    top = [row for row in data["ranked_posts"] if row["ranking"] == "top"]
+    bottom = [row for row in data["ranked_posts"] if row["ranking"] == "bottom"]
+    if not top:
         return empty("No posts with a known engagement rate were published this month.")
     return (
         "<h3>Top five</h3>"
-        + table(POST_HEADERS, _post_rows(data["top_posts"]), "posts")
+        + table(POST_HEADERS, _post_rows(top), "posts")
         + "<h3>Bottom five</h3>"
-        + table(POST_HEADERS, _post_rows(data["bottom_posts"]), "posts")
+        + table(POST_HEADERS, _post_rows(bottom), "posts")
         + '<p class="note">Engagement rate = lifetime engagements ÷ the account\'s followers at the end '
         "of the publish day. Posts from the last days of the month are still collecting engagements.</p>"
     )

@@ -160,47 +160,57 @@ where traffic.traffic_date >= %(month_start)s and traffic.traffic_date < %(next_
 group by traffic.analytics_source, traffic.account_id, traffic.campaign, campaigns.campaign_name
 order by traffic.analytics_source, traffic.account_id, sessions desc nulls last;
 
--- name: top_posts
--- The month's five posts with the highest engagement rate by followers (published in the month).
-select
-    posts.platform,
-    coalesce(accounts.account_name, posts.account_id) as account_name,
-    posts.published_date,
-    posts.post_format,
-    posts.caption_excerpt,
-    posts.permalink,
-    posts.engagements,
-    posts.views,
-    posts.engagement_rate_by_followers
-from marts.fct_post_performance as posts
-left join marts.dim_accounts as accounts
-    on posts.platform = accounts.platform and posts.account_id = accounts.account_id
-where
-    posts.published_date >= %(month_start)s and posts.published_date < %(next_month_start)s
-    and posts.engagement_rate_by_followers is not null
-order by posts.engagement_rate_by_followers desc, posts.engagements desc
-limit 5;
+-- name: ranked_posts
+-- The month's five posts with the highest engagement rate by followers (ranking = 'top', best
+-- first) and the five with the lowest (ranking = 'bottom', worst first), published in the month.
+-- A month with fewer than ten posts lists some posts in both.
+with
 
--- name: bottom_posts
--- The month's five posts with the lowest engagement rate by followers.
+month_posts as (
+    select
+        posts.platform,
+        coalesce(accounts.account_name, posts.account_id) as account_name,
+        posts.published_date,
+        posts.post_format,
+        posts.caption_excerpt,
+        posts.permalink,
+        posts.engagements,
+        posts.views,
+        posts.engagement_rate_by_followers,
+        row_number() over (
+            order by posts.engagement_rate_by_followers desc, posts.engagements desc
+        ) as top_rank,
+        row_number() over (
+            order by posts.engagement_rate_by_followers asc, posts.engagements asc
+        ) as bottom_rank
+    from marts.fct_post_performance as posts
+    left join marts.dim_accounts as accounts
+        on posts.platform = accounts.platform and posts.account_id = accounts.account_id
+    where
+        posts.published_date >= %(month_start)s and posts.published_date < %(next_month_start)s
+        and posts.engagement_rate_by_followers is not null
+),
+
+ranked as (
+    select 'top' as ranking, top_rank as post_rank, month_posts.* from month_posts where top_rank <= 5
+    union all
+    select 'bottom', bottom_rank, month_posts.* from month_posts where bottom_rank <= 5
+)
+
 select
-    posts.platform,
-    coalesce(accounts.account_name, posts.account_id) as account_name,
-    posts.published_date,
-    posts.post_format,
-    posts.caption_excerpt,
-    posts.permalink,
-    posts.engagements,
-    posts.views,
-    posts.engagement_rate_by_followers
-from marts.fct_post_performance as posts
-left join marts.dim_accounts as accounts
-    on posts.platform = accounts.platform and posts.account_id = accounts.account_id
-where
-    posts.published_date >= %(month_start)s and posts.published_date < %(next_month_start)s
-    and posts.engagement_rate_by_followers is not null
-order by posts.engagement_rate_by_followers asc, posts.engagements asc
-limit 5;
+    ranking,
+    post_rank,
+    platform,
+    account_name,
+    published_date,
+    post_format,
+    caption_excerpt,
+    permalink,
+    engagements,
+    views,
+    engagement_rate_by_followers
+from ranked
+order by ranking desc, post_rank;
 
 -- name: campaigns
 -- Campaigns running during the month, with their results to date (fct_campaign_performance is
