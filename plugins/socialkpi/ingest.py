@@ -122,15 +122,6 @@ def targets(config=None) -> list[dict]:
     ]
 
 
-def days_to_extract(day: date, lookback_days: int, lag_days: int = 0) -> list[date]:
-    """The interval's day and, before it, the days the platform may still revise (oldest first).
-
-    A platform whose numbers need `lag_days` to settle (LinkedIn) extracts `day - lag_days` instead.
-    """
-    newest = day - timedelta(days=lag_days)
-    return [newest - timedelta(days=offset) for offset in range(lookback_days, -1, -1)]
-
-
 def ingest_account(
     source: str,
     account_id: str,
@@ -209,8 +200,10 @@ class _Run:
             last = max(self.last_day, self.snapshot_day)
             window = Window(account, self.first_day, zone, last if last > self.first_day else None)
             return window, self._key(stream, self.snapshot_day, self.snapshot_day)
-        lag = timedelta(days=self.lag_days)
-        first, last = self.first_day - lag, self.last_day - lag
+        # A platform whose days settle late (LinkedIn: 2 days) starts `lag_days` earlier, so that
+        # a daily run reads the days that settled since the last one; the end of every window is
+        # the newest finished (settled) day below, so a backfill of old days reads all of them.
+        first, last = self.first_day - timedelta(days=self.lag_days), self.last_day
         missed = self.pending.get(stream.name, [])
         if missed:
             # Days an earlier run could not read (its quota ran out): read from the oldest on.

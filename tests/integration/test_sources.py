@@ -21,7 +21,7 @@ from socialkpi.config import load_config
 from socialkpi.errors import CredentialsError, QuotaExhausted, SocialKpiError, SourceError, ValidationFailed
 from socialkpi.extract import extract_stream
 from socialkpi.http import SourceClient
-from socialkpi.ingest import ingest_account, snapshot_day, targets
+from socialkpi.ingest import complete_through, ingest_account, snapshot_day, targets
 from socialkpi.simulator import Faults
 from socialkpi.sources import SOURCES
 from socialkpi.streams import Stream, StreamResult, Window
@@ -70,6 +70,14 @@ def raw_records(url: str, table: str, account: str, day) -> list[dict]:
         rows = conn.execute(
             f"select record from raw.{table} where account_id = %s and interval_start = %s order by record_index",
             (account, day),
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def batch_records(url: str, table: str, batch_id: str) -> list[dict]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            f"select record from raw.{table} where batch_id = %s order by record_index", (batch_id,)
         ).fetchall()
     return [row[0] for row in rows]
 
@@ -123,18 +131,24 @@ def test_a_good_day_lands_and_is_published(clean_warehouse, sources_on_simulator
         (stream.name, day_of(stream).isoformat(), "published") for stream in definition.streams
     ]
     for batch, stream in zip(report["batches"], definition.streams, strict=True):
+        assert len(batch_records(clean_warehouse, stream.table, batch["batch_id"])) == batch["rows"]
         records = raw_records(clean_warehouse, stream.table, account, day_of(stream))
-        assert len(records) == batch["rows"]
         if stream.name in ALWAYS_RECORDS[source]:
             assert records, f"raw.{stream.table} is empty"
     assert {row["status"] for row in loads(clean_warehouse, source)} == {"published"}
 
 
-def test_linkedin_extracts_the_day_two_days_back_and_its_lookback(clean_warehouse, sources_on_simulator):
+def test_linkedin_reads_from_two_days_before_the_range_through_its_newest_settled_day(
+    clean_warehouse, sources_on_simulator
+):
+    """A daily run reads the days that settled since the last one; a backfill of settled days
+    reads every one of them (not the range shifted two days back)."""
+    account = load_config().sources["linkedin"].accounts[0]
+    settled = complete_through("linkedin", account.tz, datetime.now(UTC))
     report = ingest_account("linkedin", LI_ORG, DAY, lookback_days=1)
     ranges = {(b["day"], b["last_day"]) for b in report["batches"] if b["stream"].endswith("_statistics")}
-    ranges.discard((snapshot_day(load_config().sources["linkedin"].accounts[0]).isoformat(),) * 2)
-    assert ranges == {((DAY - timedelta(days=3)).isoformat(), (DAY - timedelta(days=2)).isoformat())}
+    ranges.discard((snapshot_day(account).isoformat(),) * 2)  # the posts' lifetime statistics
+    assert ranges == {((DAY - timedelta(days=3)).isoformat(), min(DAY, settled).isoformat())}
     [stats] = raw_records(clean_warehouse, "linkedin__follower_statistics", LI_ORG, DAY - timedelta(days=2))
     # LinkedIn buckets days in UTC: the bucket of the day starts at its UTC midnight.
     midnight = datetime.combine(DAY - timedelta(days=2), datetime.min.time(), tzinfo=UTC)
@@ -367,8 +381,9 @@ ALWAYS_ANSWERED = {"facebook": ["page_insights"], "plausible": ["traffic_daily"]
 @pytest.mark.parametrize("source", sorted(EMPTY_DAY_STREAMS))
 def test_an_empty_day_is_published_with_zero_rows(clean_warehouse, sources_on_simulator, monkeypatch, source):
     only_streams(monkeypatch, source, EMPTY_DAY_STREAMS[source])
-    day = DAY - timedelta(days=SOURCES[source].lag_days)
-    sources_on_simulator.set_faults(source, Faults(empty_days=[day.isoformat()]))
+    lag = SOURCES[source].lag_days  # the window starts lag_days early: every day of it is empty
+    empty = [(DAY - timedelta(days=offset)).isoformat() for offset in range(lag + 1)]
+    sources_on_simulator.set_faults(source, Faults(empty_days=empty))
     report = ingest_account(source, FIRST_ACCOUNT[source], DAY, lookback_days=0)
     assert [(b["stream"], b["status"], b["rows"]) for b in report["batches"]] == [
         (name, "published", 0) for name in EMPTY_DAY_STREAMS[source]

@@ -43,3 +43,23 @@ def test_a_run_with_no_finished_day_asks_for_none():
 def test_linkedin_days_are_finished_two_utc_days_late():
     newest = complete_through("linkedin", TEHRAN.tz, datetime(2026, 11, 30, 12, tzinfo=UTC))
     assert newest == datetime(2026, 11, 27).date()
+
+
+def test_a_linkedin_backfill_of_settled_days_reads_every_day_of_its_range():
+    today = datetime.now(UTC).date()
+    first, last = today - timedelta(days=40), today - timedelta(days=10)
+    run = _Run(TEHRAN, first, last, SOURCES["linkedin"].lag_days, snapshot_day(TEHRAN))
+    window, key = run.window(SOURCES["linkedin"].stream("follower_statistics"))
+    assert (window.day, window.last) == (first - timedelta(days=2), last)
+    assert (key.interval_start, key.interval_end) == (first - timedelta(days=2), last + timedelta(days=1))
+
+
+def test_a_daily_linkedin_run_reads_the_days_settled_since_the_run_before():
+    now = datetime.now(UTC)
+    yesterday = now.date() - timedelta(days=1)
+    run = _Run(
+        TEHRAN, yesterday - timedelta(days=1), yesterday, SOURCES["linkedin"].lag_days, snapshot_day(TEHRAN)
+    )
+    window, _ = run.window(SOURCES["linkedin"].stream("follower_statistics"))
+    assert window.day == yesterday - timedelta(days=3)
+    assert window.last == complete_through("linkedin", TEHRAN.tz, now) < yesterday

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 import pytest
 from socialkpi.extract import extract_stream, fill, fill_path, meta_day, parse_timestamp
 from socialkpi.http import InvalidMetrics
-from socialkpi.ingest import days_to_extract
 from socialkpi.paging import BodyCursor, NextUrl, OffsetLimit, Page, TokenParam, dig
 from socialkpi.streams import Request, Stream, Window
 
@@ -136,11 +135,6 @@ def test_epoch_milliseconds_are_read_as_milliseconds():
     expected = datetime(2026, 11, 1, 9, 15, tzinfo=UTC)
     assert parse_timestamp(int(expected.timestamp()) * 1000) == expected  # LinkedIn publishedAt
     assert parse_timestamp(True) is None
-
-
-def test_lag_days_move_the_extracted_days_back():
-    assert days_to_extract(date(2026, 11, 10), 1) == [date(2026, 11, 9), date(2026, 11, 10)]
-    assert days_to_extract(date(2026, 11, 10), 1, lag_days=2) == [date(2026, 11, 7), date(2026, 11, 8)]
 
 
 class ScriptedClient:

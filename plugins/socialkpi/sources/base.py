@@ -31,8 +31,8 @@ class Source:
     policy: ResponsePolicy = default_policy
     headers: dict[str, str] = field(default_factory=dict)
     default_lookback_days: int = 0
-    # Days a platform needs before a day's numbers exist (LinkedIn: 2): the run for day D extracts
-    # D - lag_days and the lookback days before it.
+    # Days a platform needs before a day's numbers settle (LinkedIn: 2): no run asks for a day
+    # before then, and a run's window starts lag_days before its first day (ingest._Run.window).
     lag_days: int = 0
     apis: dict[str, Api] = field(default_factory=dict)
 
