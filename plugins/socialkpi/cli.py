@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="range runs side by side, over contiguous shares of the days (default: the cores, at most 2)",
     )
+    run.add_argument(
+        "--no-transform",
+        action="store_true",
+        help="ingest only, the marts stay as they are (backfill ranges one by one; the next run transforms)",
+    )
     run.set_defaults(handler=cmd_run)
 
     kpis = commands.add_parser("kpis", help="print the KPI summary of the marts")
@@ -176,7 +181,11 @@ def cmd_run(args) -> int:
         return 2
     # Lookback is for daily runs; a range run extracts every day of the range anyway.
     lookback = 0 if start < end else None
-    code = pipeline.run_range(start, end, lookback, workers=workers)
+    code = pipeline.run_range(start, end, lookback, workers=workers, transform=not args.no_transform)
+    if args.no_transform:
+        print("socialkpi: transform skipped (--no-transform): the marts are unchanged until the next run")
+        print(f"Finished in {time.monotonic() - started:.0f}s.")
+        return code
     print_kpis(days=(end - start).days + 1)
     print(f"\nWarehouse: {masked(current_url())}")
     print('  psql:                          psql "$(.venv/bin/socialkpi warehouse url)"')
