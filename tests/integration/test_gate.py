@@ -172,15 +172,6 @@ def test_bad_batches_are_quarantined_and_raw_keeps_its_good_data(
         assert raw_rows(clean_warehouse, table) == good[table], f"raw.{table} changed"
 
 
-def test_a_day_ga4_always_reports_answered_empty_is_quarantined(clean_warehouse, sources_on_simulator):
-    """GA4 drops all-zero rows, but a day of the property's history never has no row at all."""
-    sources_on_simulator.set_faults("ga4", Faults(empty_days=[DAY.isoformat()]))
-    with pytest.raises(ValidationFailed, match="empty_interval"):
-        ingest_account("ga4", GA4_PROPERTY, DAY, lookback_days=0)
-    [row] = audit(clean_warehouse, source="ga4")
-    assert (row["status"], row["reason"], row["row_count"]) == ("quarantined", "empty_interval", 0)
-
-
 def test_a_quarantined_batch_can_be_fixed_and_released(clean_warehouse, sources_on_simulator):
     ingest_account("instagram", IG_ACCOUNT, DAY - timedelta(days=1), lookback_days=0)
     sources_on_simulator.set_faults("instagram", Faults(follower_jump=True))

@@ -81,8 +81,9 @@ traffic_daily = Stream(
     parse=rows_by_header,
     day_field="date",
     day_format="date_compact",
-    # GA4 drops all-zero rows, but a day inside the property's history always has sessions.
-    empty_ok=False,
+    # keepEmptyRows=false drops rows whose metrics are all 0: a day without a session has no row
+    # (a small property has such days). A day that had rows and comes back empty is still refused.
+    empty_ok=True,
     primary_key=("date", "sessionSource", "sessionMedium", "sessionCampaignName", "landingPage"),
     fields=(
         Field("date", "date_compact"),
