@@ -209,9 +209,13 @@ def _parent_scopes(stream: Stream, values: dict, parent_records: list[dict] | No
         if dig(p, stream.parent_key) is not None and not _nothing_to_read(stream, p)
     ]
     if stream.parent_batch > 1:
-        keys = [str(dig(p, stream.parent_key)) for p in parents]
-        groups = [keys[i : i + stream.parent_batch] for i in range(0, len(keys), stream.parent_batch)]
-        return [dict(values, parent_id=",".join(group)) for group in groups]
+        scopes = []
+        for start in range(0, len(parents), stream.parent_batch):
+            group = parents[start : start + stream.parent_batch]
+            derived = stream.group_values(group) if stream.group_values else {}
+            keys = ",".join(str(dig(p, stream.parent_key)) for p in group)
+            scopes.append(dict(values, parent_id=keys, **derived))
+        return scopes
     scopes = []
     for parent in parents:
         derived = stream.parent_values(parent) if stream.parent_values else {}

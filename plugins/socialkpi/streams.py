@@ -172,9 +172,11 @@ class Stream:
     # APIs that take many ids at once (YouTube videos.list): `{parent_id}` is up to this many
     # parent keys joined by commas, one request per group.
     parent_batch: int = 1
-    # More template values derived from the parent record (LinkedIn: the URN's query parameter).
-    # They are query fragments already encoded as the API wants them, so they are filled as given.
+    # More template values derived from the parent record (LinkedIn: the URN's query parameter),
+    # or, with `parent_batch`, from each group of parent records. They are query fragments already
+    # encoded as the API wants them, so they are filled as given.
     parent_values: Callable[[dict], dict[str, Any]] | None = None
+    group_values: Callable[[list[dict]], dict[str, Any]] | None = None
     # A count in the parent record that says the child has nothing to read (comments of a post
     # whose comments count is 0): such parents cost no request.
     parent_count: str | None = None

@@ -9,6 +9,7 @@ through `ingest_account`, as the DAG's mapped task does.
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -372,10 +373,11 @@ def test_a_retired_metric_is_recorded_and_the_rest_lands(
 EMPTY_DAY_STREAMS = {
     "linkedin": ["follower_statistics", "share_statistics"],
     "youtube": ["channel_daily", "video_daily"],
-    "plausible": ["goals_daily"],
+    "plausible": ["traffic_daily", "goals_daily"],  # a day without a visit has no row
+    "ga4": ["traffic_daily"],
 }
 # ... and streams the platform always answers for a day it covers.
-ALWAYS_ANSWERED = {"facebook": ["page_insights"], "plausible": ["traffic_daily"]}
+ALWAYS_ANSWERED = {"facebook": ["page_insights"]}
 
 
 @pytest.mark.parametrize("source", sorted(EMPTY_DAY_STREAMS))
@@ -458,3 +460,15 @@ def test_one_failing_account_does_not_stop_the_others(
         if r["status"] == "published"
     }
     assert published == {(a, s) for a in (FB_PAGE, FB_OTHER_PAGE) for s in ("page", "page_insights")}
+
+
+def test_linkedin_reads_the_statistics_of_twenty_posts_a_request(clean_warehouse, sources_on_simulator):
+    report = ingest_account("linkedin", LI_ORG, DAY - timedelta(days=59), DAY, lookback_days=0)
+    batches = {b["stream"]: b for b in report["batches"]}
+    posts = batches["posts"]["rows"]
+    assert posts > 20, "too few posts to prove the grouping: widen the range"
+    assert batches["post_statistics"]["requests"] == math.ceil(posts / 20)
+    statistics = batch_records(
+        clean_warehouse, "linkedin__post_statistics", batches["post_statistics"]["batch_id"]
+    )
+    assert len(statistics) == posts  # one element per post, shares and ugcPosts alike

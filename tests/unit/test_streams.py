@@ -288,3 +288,15 @@ def test_ids_are_percent_encoded_in_paths_and_derived_query_fragments_are_not():
         fill_path("/rest/stats?{post_list}", values, frozenset({"post_list"}))
         == "/rest/stats?shares=List(urn%3Ali%3Ashare%3A1)"
     )
+
+
+def test_linkedin_post_statistics_ask_for_each_urn_under_its_type_many_at_once():
+    from socialkpi.sources.linkedin import post_lists
+
+    fragment = post_lists([{"id": "urn:li:share:1"}, {"id": "urn:li:ugcPost:2"}, {"id": "urn:li:share:3"}])[
+        "post_list"
+    ]
+    assert (
+        fragment
+        == "shares=List(urn%3Ali%3Ashare%3A1,urn%3Ali%3Ashare%3A3)&ugcPosts=List(urn%3Ali%3AugcPost%3A2)"
+    )

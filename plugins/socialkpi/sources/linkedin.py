@@ -33,6 +33,8 @@ SHARE_STATISTICS = (
 )
 PAGE = OffsetLimit(limit=100, offset_field="start", limit_field="count", in_body=False)
 RECENT_DAYS = 28
+# organizationalEntityShareStatistics takes the posts as lists; 20 per request keeps the URL short.
+POSTS_PER_STATISTICS_REQUEST = 20
 
 
 def linkedin_policy(response: requests.Response) -> Verdict:
@@ -64,11 +66,16 @@ def linkedin_policy(response: requests.Response) -> Verdict:
     return default_policy(response)
 
 
-def post_list(post: dict) -> dict[str, str]:
-    """`shares=List(urn%3Ali%3Ashare%3A1)` or `ugcPosts=List(...)`: the parameter follows the URN type."""
-    urn = str(post.get("id"))
-    parameter = "ugcPosts" if urn.startswith("urn:li:ugcPost:") else "shares"
-    return {"post_list": f"{parameter}=List({quote(urn, safe='')})"}
+def post_lists(posts: list[dict]) -> dict[str, str]:
+    """`shares=List(urn%3Ali%3Ashare%3A1,...)&ugcPosts=List(...)`: each URN under the parameter of
+    its type, many posts in one request (the statistics API takes a list of each)."""
+    by_parameter: dict[str, list[str]] = {}
+    for post in posts:
+        urn = str(post.get("id"))
+        parameter = "ugcPosts" if urn.startswith("urn:li:ugcPost:") else "shares"
+        by_parameter.setdefault(parameter, []).append(quote(urn, safe=""))
+    fragment = "&".join(f"{parameter}=List({','.join(urns)})" for parameter, urns in by_parameter.items())
+    return {"post_list": fragment}
 
 
 network_size = Stream(
@@ -139,7 +146,9 @@ post_statistics = Stream(
     name="post_statistics",
     path=f"/rest/organizationalEntityShareStatistics?{BY_ORGANIZATION}&{{post_list}}",
     parent="posts",
-    parent_values=post_list,
+    parent_batch=POSTS_PER_STATISTICS_REQUEST,
+    group_values=post_lists,
+    paginator=PAGE,  # the answer is a paged `elements` list (10 a page unless `count` says more)
     kind="lifetime",
     records_path="elements",
     primary_key=("share", "ugcPost"),
