@@ -17,7 +17,7 @@ from tests.support.accounts import FIRST_ACCOUNT
 pytestmark = pytest.mark.warehouse
 
 
-def test_comment_storm_raises_a_crisis_alert(sources_on_simulator, clean_warehouse, tmp_path):
+def test_comment_storm_raises_a_crisis_alert(sources_on_simulator, clean_warehouse):
     account = FIRST_ACCOUNT["x"]
     today = datetime.now(UTC).astimezone(ZoneInfo("Europe/Berlin")).date()
     storm_day = today - timedelta(days=2)
@@ -26,9 +26,8 @@ def test_comment_storm_raises_a_crisis_alert(sources_on_simulator, clean_warehou
     ingest_account("x", account, storm_day - timedelta(days=10), storm_day, lookback_days=0)
 
     ensure_raw_tables()
-    target = ("--target-path", str(tmp_path / "target"))
     for command in (("seed",), ("run", "--select", "+fct_kpi_alerts")):
-        result = dbt_command(*command, *target, url=clean_warehouse)
+        result = dbt_command(*command, url=clean_warehouse)
         assert result.returncode == 0, result.stdout[-2000:]
 
     with psycopg.connect(clean_warehouse) as conn:
