@@ -114,44 +114,11 @@ days as (
 
 ),
 
-history as (
+comment_statistics as (
 
-    select
-        current_day.platform,
-        current_day.account_id,
-        current_day.signal_date,
-        count(past_day.signal_date) as history_days,
-        percentile_cont(0.5) within group (order by past_day.comments_received) as median_comments
-
-    from days as current_day
-    left join days as past_day
-        on
-            current_day.platform = past_day.platform
-            and current_day.account_id = past_day.account_id
-            and current_day.signal_date > past_day.signal_date
-            and {{ add_days(-window_days, 'current_day.signal_date') }} <= past_day.signal_date
-    group by current_day.platform, current_day.account_id, current_day.signal_date
-
-),
-
-deviations as (
-
-    select
-        history.platform,
-        history.account_id,
-        history.signal_date,
-        percentile_cont(0.5) within group (
-            order by abs(past_day.comments_received - history.median_comments)
-        ) as median_absolute_deviation
-
-    from history
-    inner join days as past_day
-        on
-            history.platform = past_day.platform
-            and history.account_id = past_day.account_id
-            and history.signal_date > past_day.signal_date
-            and {{ add_days(-window_days, 'history.signal_date') }} <= past_day.signal_date
-    group by history.platform, history.account_id, history.signal_date
+    {{ trailing_robust_statistics(
+        'days', ['platform', 'account_id'], 'signal_date', 'comments_received', window_days
+    ) }}
 
 ),
 
@@ -164,27 +131,19 @@ scored as (
         days.account_name,
         days.comments_received,
         days.negative_comments,
-        history.history_days,
-        history.median_comments,
-        deviations.median_absolute_deviation,
+        coalesce(comment_statistics.history_days, 0) as history_days,
+        comment_statistics.median_value as median_comments,
+        comment_statistics.median_absolute_deviation,
         {{ safe_divide('days.negative_comments', 'days.comments_received') }} as negative_comment_share,
-        case
-            when history.median_comments is not null
-                then 0.6745 * (days.comments_received - history.median_comments)
-                    / greatest(deviations.median_absolute_deviation, 1)
-        end as volume_z_score
+        0.6745 * (days.comments_received - comment_statistics.median_value)
+        / greatest(comment_statistics.median_absolute_deviation, 1) as volume_z_score
 
     from days
-    inner join history
+    left join comment_statistics
         on
-            days.platform = history.platform
-            and days.account_id = history.account_id
-            and days.signal_date = history.signal_date
-    left join deviations
-        on
-            days.platform = deviations.platform
-            and days.account_id = deviations.account_id
-            and days.signal_date = deviations.signal_date
+            days.platform = comment_statistics.platform
+            and days.account_id = comment_statistics.account_id
+            and days.signal_date = comment_statistics.signal_date
 
 ),
 

@@ -33,68 +33,11 @@ kpi_values as (
 
 ),
 
-history as (
+kpi_statistics as (
 
-    select
-        current_day.platform,
-        current_day.account_id,
-        current_day.kpi_date,
-        current_day.kpi,
-        current_day.kpi_value,
-        past_day.kpi_value as past_value
-
-    from kpi_values as current_day
-    inner join kpi_values as past_day
-        on
-            current_day.platform = past_day.platform
-            and current_day.account_id = past_day.account_id
-            and current_day.kpi = past_day.kpi
-            and current_day.kpi_date > past_day.kpi_date
-            and {{ add_days(-window_days, 'current_day.kpi_date') }} <= past_day.kpi_date
-
-),
-
-medians as (
-
-    select
-        platform,
-        account_id,
-        kpi_date,
-        kpi,
-        kpi_value,
-        count(*) as history_days,
-        percentile_cont(0.5) within group (order by past_value) as median_value
-
-    from history
-    group by platform, account_id, kpi_date, kpi, kpi_value
-
-),
-
-deviations as (
-
-    select
-        medians.platform,
-        medians.account_id,
-        medians.kpi_date,
-        medians.kpi,
-        medians.kpi_value,
-        medians.history_days,
-        medians.median_value,
-        percentile_cont(0.5) within group (
-            order by abs(history.past_value - medians.median_value)
-        ) as median_absolute_deviation,
-        avg(abs(history.past_value - medians.median_value)) as mean_absolute_deviation
-
-    from medians
-    inner join history
-        on
-            medians.platform = history.platform
-            and medians.account_id = history.account_id
-            and medians.kpi_date = history.kpi_date
-            and medians.kpi = history.kpi
-    group by
-        medians.platform, medians.account_id, medians.kpi_date, medians.kpi,
-        medians.kpi_value, medians.history_days, medians.median_value
+    {{ trailing_robust_statistics(
+        'kpi_values', ['platform', 'account_id', 'kpi'], 'kpi_date', 'kpi_value', window_days
+    ) }}
 
 ),
 
@@ -109,7 +52,7 @@ scored as (
                 then (kpi_value - median_value) / (1.253314 * mean_absolute_deviation)
         end as robust_z_score
 
-    from deviations
+    from kpi_statistics
     where history_days >= {{ var('kpi_alert_min_history_days') }}
 
 ),
