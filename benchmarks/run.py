@@ -359,7 +359,9 @@ def main() -> int:
         "--case", action="append", metavar="AxD", help="backfill cases instead of the scale's, e.g. 25x60"
     )
     args = parser.parse_args()
-    cases = [tuple(int(n) for n in case.split("x")) for case in args.case] if args.case else SCALES[args.scale]
+    cases = (
+        [tuple(int(n) for n in case.split("x")) for case in args.case] if args.case else SCALES[args.scale]
+    )
     url = external_url()
     if not url:
         warehouse = EmbeddedWarehouse(port=int(os.environ["SOCIALKPI_WAREHOUSE_PORT"]))
