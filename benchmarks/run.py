@@ -160,9 +160,14 @@ def bench_config(path: Path, accounts: int, port: int) -> dict[str, list[dict]]:
     spread: dict[str, list[dict]] = {}
     for n in range(accounts):
         source = SOURCE_ORDER[n % len(SOURCE_ORDER)]
-        spread.setdefault(source, []).append(
-            {"id": account_id(source, n), "name": f"Bench {n}", "timezone": TIMEZONES[n % len(TIMEZONES)]}
-        )
+        account = {
+            "id": account_id(source, n),
+            "name": f"Bench {n}",
+            "timezone": TIMEZONES[n % len(TIMEZONES)],
+        }
+        if SOURCES[source].token_per_account:  # a TikTok token reads one creator: a connection each
+            account["connection_id"] = f"socialkpi_{source}_{n}"
+        spread.setdefault(source, []).append(account)
     path.write_text(
         json.dumps(
             {

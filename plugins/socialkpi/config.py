@@ -47,6 +47,8 @@ class Account:
     id: str
     name: str
     timezone: str
+    # The Airflow connection of this account's token, when it is not the source's (TikTok: one per user).
+    connection_id: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -61,10 +63,14 @@ class SourceConfig:
     # Days before the interval that every run extracts again, because platforms revise them.
     lookback_days: int = 0
 
+    def connection_for(self, account: Account | None = None) -> str:
+        """The Airflow connection an account reads with: its own, else the source's."""
+        return (account.connection_id if account else None) or self.connection_id
+
 
 @dataclass(frozen=True)
 class Competitor:
-    """A public account of another brand, read with the token of the platform's configured source."""
+    """A public account of another brand, read with the token of the platform's first configured account."""
 
     handle: str  # Instagram / X username, YouTube channel id
     name: str
@@ -130,6 +136,8 @@ def load_config(path: Path | None = None) -> Config:
             known = ", ".join(sorted(SOURCES))
             raise ConfigError(f"{where}: unknown source {name!r} under `sources:`; use one of: {known}")
         sources[name] = _source(where, name, body or {}, SOURCES[name].default_lookback_days)
+        if SOURCES[name].token_per_account:
+            _one_account_per_connection(where, sources[name])
 
     warehouse = _section(where, document, "warehouse", "warehouse: {port: 54329}")
     simulator = _section(where, document, "simulator", "simulator: {port: 8765}")
@@ -188,7 +196,14 @@ def _source(where: str, name: str, body: dict, default_lookback: int) -> SourceC
             raise ConfigError(
                 f"{where}: `{label}.timezone` {timezone!r} is not an IANA timezone; use e.g. Europe/Berlin"
             ) from None
-        accounts.append(Account(id=account_id, name=str(name_value), timezone=timezone))
+        accounts.append(
+            Account(
+                id=account_id,
+                name=str(name_value),
+                timezone=timezone,
+                connection_id=_account_connection(where, label, item, name),
+            )
+        )
     connection_id = body.get("connection_id", f"socialkpi_{name}")
     if not isinstance(connection_id, str) or not connection_id.strip():
         raise ConfigError(
@@ -203,6 +218,36 @@ def _source(where: str, name: str, body: dict, default_lookback: int) -> SourceC
             where, f"sources.{name}.lookback_days", body.get("lookback_days", default_lookback)
         ),
     )
+
+
+def _account_connection(where: str, label: str, item: dict, source: str) -> str | None:
+    if "connection_id" not in item:
+        return None
+    value = item["connection_id"]
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(
+            f"{where}: `{label}.connection_id` must be a non-blank Airflow connection id, got {value!r}; "
+            f"name the connection holding this account's token, or leave it out to use "
+            f"`sources.{source}.connection_id`"
+        )
+    return value.strip()
+
+
+def _one_account_per_connection(where: str, source: SourceConfig) -> None:
+    """A source whose token answers for one account only (`Source.token_per_account`) would read
+    the first account's data for every other account on the same connection."""
+    first_reader: dict[str, int] = {}
+    for index, account in enumerate(source.accounts):
+        connection_id = source.connection_for(account)
+        if connection_id in first_reader:
+            name = source.name
+            raise ConfigError(
+                f"{where}: `sources.{name}.accounts[{index}]` shares the connection {connection_id!r} "
+                f"with accounts[{first_reader[connection_id]}]: a {name} token reads only the account "
+                f"it belongs to; give each {name} account its own `connection_id` "
+                "(an Airflow connection holding that account's token)"
+            )
+        first_reader[connection_id] = index
 
 
 def _account_id(where: str, label: str, value) -> str:

@@ -141,13 +141,13 @@ def ingest_account(
     source_config = config.sources[source]
     account = _account(source_config, account_id, config.path)
     lookback = source_config.lookback_days if lookback_days is None else lookback_days
-    endpoint = connections.resolve(source_config)
+    endpoint = connections.resolve(source_config, account)
     definition = SOURCES[source]
     client = SourceClient(
         source=source,
         base_url=endpoint.base_url,
         token=endpoint.token,
-        connection_id=source_config.connection_id,
+        connection_id=source_config.connection_for(account),
         policy=definition.policy,
         headers={**definition.headers, **endpoint.headers},
         base_urls=endpoint.base_urls,

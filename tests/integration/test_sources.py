@@ -462,6 +462,43 @@ def test_one_failing_account_does_not_stop_the_others(
     assert published == {(a, s) for a in (FB_PAGE, FB_OTHER_PAGE) for s in ("page", "page_insights")}
 
 
+def test_two_tiktok_creators_each_land_their_own_user(clean_warehouse, monkeypatch, tmp_path):
+    """A Display API token is one creator's: each account reads through its own connection, whose
+    token the simulator answers for (on one shared connection the second would read the first)."""
+    from socialkpi.connections import simulator_connections
+    from socialkpi.pipeline import build_simulator
+
+    creators = [FIRST_ACCOUNT["tiktok"], "5c0ffee0-0000-4000-8000-000000000002"]
+    document = {
+        "sources": {
+            "tiktok": {
+                "accounts": [
+                    {"id": creator, "timezone": TIMEZONE, "connection_id": f"socialkpi_tiktok_{n}"}
+                    for n, creator in enumerate(creators, start=1)
+                ]
+            }
+        }
+    }
+    path = tmp_path / "socialkpi.yml"
+    path.write_text(yaml.safe_dump(document))
+    monkeypatch.setenv("SOCIALKPI_CONFIG", str(path))
+    only_streams(monkeypatch, "tiktok", ["user"])
+    simulator = build_simulator(load_config(), port=0).start()
+    try:
+        for variable, value in simulator_connections(simulator.url, load_config().sources).items():
+            monkeypatch.setenv(variable, value)
+        for creator in creators:
+            ingest_account("tiktok", creator, DAY, lookback_days=0)
+    finally:
+        simulator.stop()
+    assert {(r["account_id"], r["status"]) for r in loads(clean_warehouse, "tiktok")} == {
+        (creator, "published") for creator in creators
+    }
+    with psycopg.connect(clean_warehouse) as conn:
+        landed = conn.execute("select account_id, record->>'open_id' from raw.tiktok__user").fetchall()
+    assert sorted(landed) == sorted((creator, creator) for creator in creators)
+
+
 def test_linkedin_reads_the_statistics_of_twenty_posts_a_request(clean_warehouse, sources_on_simulator):
     report = ingest_account("linkedin", LI_ORG, DAY - timedelta(days=59), DAY, lookback_days=0)
     batches = {b["stream"]: b for b in report["batches"]}

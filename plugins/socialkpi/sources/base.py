@@ -35,6 +35,9 @@ class Source:
     # before then, and a run's window starts lag_days before its first day (ingest._Run.window).
     lag_days: int = 0
     apis: dict[str, Api] = field(default_factory=dict)
+    # True when a token answers for one account only (whose, the token decides): every account then
+    # needs its own Airflow connection, and the configuration refuses two accounts sharing one.
+    token_per_account: bool = False
 
     def stream(self, name: str) -> Stream:
         for stream in self.streams:

@@ -96,4 +96,7 @@ SOURCE = Source(
     simulator_path="/tiktok",
     streams=(user, videos),
     policy=tiktok_policy,
+    # The Display API answers for the token's user (`/v2/user/info/` takes no id): a second
+    # creator on the same connection would read the first one's numbers.
+    token_per_account=True,
 )
