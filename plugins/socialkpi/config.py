@@ -236,18 +236,18 @@ def _account_connection(where: str, label: str, item: dict, source: str) -> str 
 def _one_account_per_connection(where: str, source: SourceConfig) -> None:
     """A source whose token answers for one account only (`Source.token_per_account`) would read
     the first account's data for every other account on the same connection."""
-    first_reader: dict[str, int] = {}
+    first_reader: dict[str, int] = {}  # by upper case: AIRFLOW_CONN_<ID> names ignore the case
     for index, account in enumerate(source.accounts):
         connection_id = source.connection_for(account)
-        if connection_id in first_reader:
+        if connection_id.upper() in first_reader:
             name = source.name
             raise ConfigError(
                 f"{where}: `sources.{name}.accounts[{index}]` shares the connection {connection_id!r} "
-                f"with accounts[{first_reader[connection_id]}]: a {name} token reads only the account "
+                f"with accounts[{first_reader[connection_id.upper()]}]: a {name} token reads only the account "
                 f"it belongs to; give each {name} account its own `connection_id` "
                 "(an Airflow connection holding that account's token)"
             )
-        first_reader[connection_id] = index
+        first_reader[connection_id.upper()] = index
 
 
 def _account_id(where: str, label: str, value) -> str:

@@ -153,6 +153,7 @@ def test_an_account_may_name_its_own_connection(tmp_path):
         ((None, None), "'socialkpi_tiktok'"),
         (("tt_one", "tt_one"), "'tt_one'"),
         ((None, "socialkpi_tiktok"), "'socialkpi_tiktok'"),  # the second names the source's
+        (("tt_one", "TT_ONE"), "'TT_ONE'"),  # one AIRFLOW_CONN_TT_ONE variable for both
     ],
 )
 def test_two_tiktok_accounts_on_one_connection_are_refused(tmp_path, connections, shared):
