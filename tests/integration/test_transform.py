@@ -174,3 +174,39 @@ def test_dbt_unit_tests_still_run_outside_production_builds(built):
     """Production builds exclude dbt's unit tests; `make test` runs every one of them here."""
     result = transform.run_unit_tests(built)
     assert "PASS=" in result["summary"] and "ERROR=0" in result["summary"], result
+
+
+def test_rate_bounds_leave_tiny_denominators_alone_and_catch_broken_ones(built):
+    """A LinkedIn page's 4 engagements from 1 unique impression are real, and must not hold back
+    every mart; 300 interactions on a reach of 1 are a broken denominator."""
+    from socialkpi.quality.marts import run_mart_checks
+
+    probe = "marts_probe"
+    with psycopg.connect(built, autocommit=True) as conn:
+        conn.execute(f"drop schema if exists {probe} cascade")
+        conn.execute(f"create schema {probe}")
+        for table in fingerprints(built):
+            conn.execute(f"create table {probe}.{table} as select * from {LIVE_SCHEMA}.{table}")
+    try:
+        with psycopg.connect(built, autocommit=True) as conn:
+            conn.execute(
+                f"""update {probe}.fct_account_kpis_daily
+                    set engagements = 4, reach = 1, engagement_rate_by_reach = 4,
+                        engagement_rate_by_followers = 4, followers = 1
+                    where kpi_date = %s""",
+                (END,),
+            )
+        assert run_mart_checks(built, schema=probe).success
+
+        with psycopg.connect(built, autocommit=True) as conn:
+            conn.execute(
+                f"""update {probe}.fct_account_kpis_daily
+                    set engagements = 300, engagement_rate_by_reach = 300 where kpi_date = %s""",
+                (END,),
+            )
+        outcome = run_mart_checks(built, schema=probe)
+        assert not outcome.success
+        assert any("engagement_rate_by_reach" in line for line in outcome.failed), outcome.failed
+    finally:
+        with psycopg.connect(built, autocommit=True) as conn:
+            conn.execute(f"drop schema if exists {probe} cascade")
