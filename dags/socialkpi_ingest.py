@@ -2,8 +2,9 @@
 
 A scheduled run covers its data interval's day (plus each source's lookback). A manual run may
 carry a range in its params, `{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}` (days inclusive):
-one run then backfills the whole range (`socialkpi run --start --end` does this; `airflow
-backfill create` makes one scheduled-like run per day). One mapped task per (source, account);
+one run then backfills the whole range (`socialkpi run --start --end` does this, in runs side by
+side that share the accounts out: `accounts_share` "1/2" and "2/2"; `airflow backfill create`
+makes one scheduled-like run per day). One mapped task per (source, account);
 a rerun of a range replaces exactly that range's raw rows. Logic: plugins/socialkpi/.
 """
 
@@ -31,15 +32,21 @@ from socialkpi.assets import RAW
         "start": Param(None, type=["null", "string"], format="date", description="range run: first day"),
         "end": Param(None, type=["null", "string"], format="date", description="range run: last day"),
         "lookback_days": Param(None, type=["null", "integer"], minimum=0, description="override per run"),
+        "accounts_share": Param(
+            None,
+            type=["null", "string"],
+            pattern=r"^[1-9][0-9]*/[1-9][0-9]*$",
+            description="range run: this run's share 'i/n' of the accounts (runs side by side)",
+        ),
     },
     tags=["socialkpi", "ingest"],
 )
 def socialkpi_ingest():
     @task
-    def configured_accounts() -> list[dict]:
+    def configured_accounts(params=None) -> list[dict]:
         from socialkpi import tasks
 
-        return tasks.configured_accounts()
+        return tasks.configured_accounts(params.get("accounts_share"))
 
     @task
     def sync_account_list() -> int:

@@ -2,7 +2,7 @@
 
 socialkpi warehouse start|stop|status|url [--bi]
 socialkpi simulate [--port N] [--seed N]
-socialkpi run [--days N | --start D --end D] [--workers N]
+socialkpi run [--days N | --start D --end D] [--workers N] [--split accounts|days]
 socialkpi kpis
 socialkpi report --month YYYY-MM [--out PATH] [--pdf]
 socialkpi loads [--status S] [--limit N]
@@ -66,7 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=None,
-        help="range runs side by side, over contiguous shares of the days (default: the cores, at most 2)",
+        help="range runs side by side (default: the cores, at most 2)",
+    )
+    run.add_argument(
+        "--split",
+        choices=["accounts", "days"],
+        default="accounts",
+        help="what the runs side by side share out: the accounts (default: each API is asked once per "
+        "account for the range) or the days (contiguous shares, each for every account)",
     )
     run.add_argument(
         "--no-transform",
@@ -181,7 +188,9 @@ def cmd_run(args) -> int:
         return 2
     # Lookback is for daily runs; a range run extracts every day of the range anyway.
     lookback = 0 if start < end else None
-    code = pipeline.run_range(start, end, lookback, workers=workers, transform=not args.no_transform)
+    code = pipeline.run_range(
+        start, end, lookback, workers=workers, transform=not args.no_transform, split=args.split
+    )
     if args.no_transform:
         print("socialkpi: transform skipped (--no-transform): the marts are unchanged until the next run")
         print(f"Finished in {time.monotonic() - started:.0f}s.")

@@ -122,6 +122,20 @@ def targets(config=None) -> list[dict]:
     ]
 
 
+def share_of(targets: list[dict], share: str | None) -> list[dict]:
+    """The targets of one range run when several share the accounts out: share 'i/n' (1-based)
+    takes every n-th target from the i-th, so each source's accounts spread over the runs."""
+    if not share:
+        return targets
+    try:
+        index, count = (int(part) for part in share.split("/"))
+    except ValueError:
+        raise ConfigError(f"accounts_share {share!r}: write it as i/n, e.g. 1/2") from None
+    if not 1 <= index <= count:
+        raise ConfigError(f"accounts_share {share!r}: i must be between 1 and n, e.g. 1/2 and 2/2")
+    return targets[index - 1 :: count]
+
+
 def ingest_account(
     source: str,
     account_id: str,

@@ -8,8 +8,9 @@
 3. prepares Airflow (its home and metadata database inside `.socialkpi/`);
 4. runs the range as real Airflow DAG runs in worker processes (`python -m socialkpi.pipeline
    worker`): each worker is one range run of `socialkpi_ingest` (params `start`/`end`, through
-   `dag.test()`, in process so Airflow and GX are imported once), over a contiguous share of the
-   days, one share per core; then one run of `socialkpi_transform`.
+   `dag.test()`, in process so Airflow and GX are imported once), one per core, each over the whole
+   range for its share of the accounts (param `accounts_share`; `--split days` shares out the days
+   instead); then one run of `socialkpi_transform`.
 
 Workers live in their own process group and watch a pipe from the CLI: when the CLI ends in any
 way (Ctrl-C, SIGTERM, SIGKILL), the pipe closes and each worker kills its group (itself, dbt, and
@@ -164,6 +165,35 @@ def last_complete_days(days: int, config=None, now: datetime | None = None) -> t
     ] or [now.date() - timedelta(days=1)]
     end = min(ends)
     return end - timedelta(days=days - 1), end
+
+
+@dataclass(frozen=True)
+class RangeRun:
+    """One range run of the ingest DAG: days start..end (inclusive) of all accounts, or of a share."""
+
+    start: date
+    end: date
+    accounts_share: str | None = None  # 'i/n': every n-th (source, account) from the i-th
+
+    def worker_args(self) -> list[str]:
+        share = ["--accounts-share", self.accounts_share] if self.accounts_share else []
+        return ["--start", str(self.start), "--end", str(self.end), *share]
+
+
+def plan_range_runs(start: date, end: date, workers: int, split: str, accounts: int) -> list[RangeRun]:
+    """The range runs of `socialkpi run`, one per worker.
+
+    split 'accounts' (the default): every run covers the whole range for its share of the
+    accounts, so range-wide reports (GA4, Plausible, YouTube Analytics, X timelines) and lifetime
+    snapshots (post insights, comments) are asked once per account, as the APIs allow; split
+    'days': contiguous shares of the days, each for every account (what daily runs do).
+    """
+    if split == "days":
+        return [RangeRun(share[0], share[-1]) for share in share_out(date_range(start, end), workers)]
+    count = max(1, min(workers, accounts))
+    if count == 1:
+        return [RangeRun(start, end)]
+    return [RangeRun(start, end, f"{index}/{count}") for index in range(1, count + 1)]
 
 
 def share_out(days: list[date], workers: int) -> list[list[date]]:
@@ -354,6 +384,7 @@ def run_range(
     lookback_days: int | None,
     workers: int = DEFAULT_WORKERS,
     transform: bool = True,
+    split: str = "accounts",
 ) -> int:
     """`socialkpi run`: the range through Airflow in worker processes; returns the exit code."""
     from socialkpi.warehouse import ensure_started
@@ -378,14 +409,16 @@ def run_range(
         # A person at the terminal wants a failure now, not after a retry delay.
         env = airflow_env({"SOCIALKPI_TASK_RETRIES": "0", **connections})
         migrate_airflow_db(env)
-        shares = share_out(date_range(start, end), workers)
-        print(f"socialkpi: running {start} .. {end} through Airflow ({len(shares)} range runs)", flush=True)
+        from socialkpi.ingest import targets
+
+        runs = plan_range_runs(start, end, workers, split, len(targets(config)))
+        print(f"socialkpi: running {start} .. {end} through Airflow ({len(runs)} range runs)", flush=True)
         watch_read, watch_write = os.pipe()  # the CLI never writes: workers read EOF when it ends
         lookback = [] if lookback_days is None else ["--lookback-days", str(lookback_days)]
         with log_path.open("w", buffering=1) as log_file:  # line by line: `tail -f` works
-            for index, share in enumerate(shares):
+            for index, planned in enumerate(runs):
                 then = ["--then-transform"] if index == 0 and transform else []
-                args = ["--start", str(share[0]), "--end", str(share[-1]), *lookback, *then]
+                args = [*planned.worker_args(), *lookback, *then]
                 started.append(Worker(f"worker {index + 1}", args, env, log_file, watch_read))
             os.close(watch_read)
             codes = [worker.wait() for worker in started[1:]]
@@ -464,15 +497,26 @@ def load_dags():
     return bag.get_dag("socialkpi_ingest"), bag.get_dag("socialkpi_transform")
 
 
-def run_ingest(dag, start: date, end: date, lookback_days: int | None) -> bool:
-    """One range run of the ingest DAG for [start, end] (days inclusive)."""
+def run_ingest(
+    dag, start: date, end: date, lookback_days: int | None, accounts_share: str | None = None
+) -> bool:
+    """One range run of the ingest DAG for [start, end] (days inclusive), of all accounts or a share."""
     began = time.monotonic()
-    # A manual run after the range is over; its params carry the range (contract 5).
+    # A manual run after the range is over; its params carry the range (contract 5). Airflow keeps
+    # one run per logical date: the runs sharing out one range's accounts are a second apart.
+    share_index = int(accounts_share.split("/")[0]) if accounts_share else 1
     run_after = datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
-    conf = {"start": start.isoformat(), "end": end.isoformat(), "lookback_days": lookback_days}
-    dag_run = dag.test(logical_date=run_after, run_conf=conf)
+    conf = {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "lookback_days": lookback_days,
+        "accounts_share": accounts_share,
+    }
+    dag_run = dag.test(logical_date=run_after + timedelta(seconds=share_index - 1), run_conf=conf)
     state = str(getattr(dag_run, "state", "failed"))
     label = f"{start}" if start == end else f"{start} .. {end}"
+    if accounts_share:
+        label += f" (accounts {accounts_share})"
     print(f"socialkpi: ingest {label}: {state} ({time.monotonic() - began:.1f}s)", flush=True)
     return state == "success"
 
@@ -491,12 +535,13 @@ def worker_main(argv: list[str]) -> int:
     parser.add_argument("--start", type=date.fromisoformat, required=True)
     parser.add_argument("--end", type=date.fromisoformat, required=True)
     parser.add_argument("--lookback-days", type=int, default=None)
+    parser.add_argument("--accounts-share", default=None)
     parser.add_argument("--then-transform", action="store_true")
     args = parser.parse_args(argv)
     watch_parent(args.watch_fd)
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     ingest, transform = load_dags()
-    ok = run_ingest(ingest, args.start, args.end, args.lookback_days)
+    ok = run_ingest(ingest, args.start, args.end, args.lookback_days, args.accounts_share)
     if args.then_transform:
         print("socialkpi: worker ready", flush=True)
         if sys.stdin.readline().strip() == "transform":

@@ -40,10 +40,11 @@ def fail_without_retry_on_final_errors(function: Callable) -> Callable:
 
 
 @fail_without_retry_on_final_errors
-def configured_accounts() -> list[dict]:
-    from socialkpi.ingest import targets
+def configured_accounts(accounts_share: str | None = None) -> list[dict]:
+    """Every configured (source, account), or this range run's share of them ('i/n')."""
+    from socialkpi.ingest import share_of, targets
 
-    return targets()
+    return share_of(targets(), accounts_share)
 
 
 @fail_without_retry_on_final_errors

@@ -95,7 +95,7 @@ def test_run_fills_both_marts_through_airflow_and_prints_the_kpis(first_run, war
 def test_daily_runs_of_the_same_days_leave_every_mart_row_identical(first_run, warehouse_url):
     """One run per day (three one-day range runs side by side) rebuilds exactly the range run's marts."""
     before = mart_fingerprints(warehouse_url)
-    again = socialkpi("run", "--start", str(START), "--end", str(END), "--workers", "3")
+    again = socialkpi("run", "--start", str(START), "--end", str(END), "--workers", "3", "--split", "days")
     assert again.returncode == 0, again.stderr[-3000:]
     for day in (START, START + timedelta(days=1), END):
         assert f"socialkpi: ingest {day}: success" in again.stdout

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from socialkpi.config import load_config
 from socialkpi.errors import ConfigError
-from socialkpi.pipeline import last_complete_days, share_out
+from socialkpi.ingest import share_of
+from socialkpi.pipeline import RangeRun, last_complete_days, plan_range_runs, share_out
 from socialkpi.tasks import run_days
 
 # 23:30 UTC on Nov 26: already Nov 27 in Berlin, still 15:30 on Nov 26 in Los Angeles.
@@ -72,3 +73,46 @@ def test_a_bad_range_fails_the_run_with_one_line(start, end):
         run_days({"start": start, "end": end}, datetime(2026, 11, 20, tzinfo=UTC))
     assert isinstance(raised.value.__cause__, ConfigError)
     assert "\n" not in str(raised.value)
+
+
+def test_range_runs_share_out_the_accounts_by_default():
+    start, end = date(2026, 11, 1), date(2026, 11, 30)
+    runs = plan_range_runs(start, end, workers=2, split="accounts", accounts=9)
+    assert [(run.start, run.end, run.accounts_share) for run in runs] == [
+        (start, end, "1/2"),
+        (start, end, "2/2"),
+    ]
+    assert runs[1].worker_args() == [
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-30",
+        "--accounts-share",
+        "2/2",
+    ]
+    # one account, or one worker: one run of everything
+    assert plan_range_runs(start, end, workers=4, split="accounts", accounts=1) == [RangeRun(start, end)]
+    assert plan_range_runs(start, end, workers=1, split="accounts", accounts=9) == [RangeRun(start, end)]
+
+
+def test_range_runs_split_by_days_cover_every_day_once():
+    start, end = date(2026, 11, 1), date(2026, 11, 3)
+    runs = plan_range_runs(start, end, workers=3, split="days", accounts=9)
+    assert [(run.start, run.end, run.accounts_share) for run in runs] == [
+        (date(2026, 11, d), date(2026, 11, d), None) for d in (1, 2, 3)
+    ]
+
+
+def test_the_shares_of_accounts_cover_every_account_once_and_spread_each_source():
+    targets = [{"source": s, "account_id": str(n)} for s in ("instagram", "tiktok") for n in range(3)]
+    shares = [share_of(targets, f"{i}/2") for i in (1, 2)]
+    assert sorted(map(str, shares[0] + shares[1])) == sorted(map(str, targets))
+    assert {t["source"] for t in shares[0]} == {t["source"] for t in shares[1]} == {"instagram", "tiktok"}
+    assert share_of(targets, None) == targets
+
+
+@pytest.mark.parametrize("share", ["0/2", "3/2", "half", "1/0"])
+def test_a_bad_accounts_share_names_the_fix(share):
+    with pytest.raises(ConfigError, match="accounts_share") as error:
+        share_of([{"source": "x", "account_id": "1"}], share)
+    assert "\n" not in str(error.value)
