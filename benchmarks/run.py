@@ -63,7 +63,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 import psycopg  # noqa: E402
-from socialkpi import load  # noqa: E402
+from socialkpi import load, warehouse  # noqa: E402
 from socialkpi.report import table  # noqa: E402
 from socialkpi.simulator import SimulatorServer  # noqa: E402
 from socialkpi.sources import SOURCES  # noqa: E402
@@ -223,19 +223,7 @@ def minimum_requests(source: str, days: int, posts: int) -> int:
 def empty_warehouse(url: str) -> None:
     """Every backfill starts from nothing: no load, no audit row, no incremental mart state (an
     incremental mart would keep rows of the previous backfill that a full refresh would not build)."""
-    from socialkpi.transform import LIVE_SCHEMA, SHADOW_SCHEMA, incremental_marts
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        tables = conn.execute(
-            """select format('%I.%I', table_schema, table_name) from information_schema.tables
-               where table_schema in ('raw', 'landing', 'quarantine', 'audit') and table_type = 'BASE TABLE'
-                 and table_name <> 'run_lock'"""
-        ).fetchall()
-        if tables:
-            conn.execute("truncate " + ", ".join(t[0] for t in tables))
-        for schema in (LIVE_SCHEMA, SHADOW_SCHEMA):
-            for mart in incremental_marts():
-                conn.execute(f'drop table if exists "{schema}"."{mart}"')
+    warehouse.empty_warehouse(url, keep_tables=("run_lock",))
 
 
 def bench_backfill(url: str, accounts: int, days: int, workdir: Path) -> tuple[list[tuple], dict]:
@@ -369,9 +357,9 @@ def main() -> int:
     )
     url = external_url()
     if not url:
-        warehouse = EmbeddedWarehouse(port=int(os.environ["SOCIALKPI_WAREHOUSE_PORT"]))
-        warehouse.start(announce=lambda line: print(line, file=sys.stderr))
-        url = warehouse.url()
+        embedded = EmbeddedWarehouse(port=int(os.environ["SOCIALKPI_WAREHOUSE_PORT"]))
+        embedded.start(announce=lambda line: print(line, file=sys.stderr))
+        url = embedded.url()
     bootstrap(url)
     parts = args.only or ["landing", "gate", "backfill"]
     rows: list[tuple] = []

@@ -389,6 +389,31 @@ def wait_until_ready(url: str, timeout: float = 30.0) -> None:
             time.sleep(0.5)
 
 
+LOAD_SCHEMAS = ("raw", "landing", "quarantine", "audit")
+
+
+def empty_warehouse(url: str, keep_tables: tuple[str, ...] = ()) -> None:
+    """Empty every load table (raw, landing, quarantine, audit; but `keep_tables`) and drop the
+    incremental marts' state, so that the next transform builds from the loads after this alone.
+
+    For tests and benchmarks that load their own data. Incremental marts keep rows across runs by
+    design; once raw is emptied under them, their rows no longer match what a full refresh would
+    build (dbt's assert_post_metrics_daily_matches_full_refresh test)."""
+    from socialkpi.transform import LIVE_SCHEMA, SHADOW_SCHEMA, incremental_marts
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = conn.execute(
+            """select format('%%I.%%I', table_schema, table_name) from information_schema.tables
+               where table_schema = any(%s) and table_type = 'BASE TABLE' and not table_name = any(%s)""",
+            (list(LOAD_SCHEMAS), list(keep_tables)),
+        ).fetchall()
+        if tables:
+            conn.execute("truncate " + ", ".join(t[0] for t in tables))
+        for schema in (LIVE_SCHEMA, SHADOW_SCHEMA):
+            for mart in incremental_marts():
+                conn.execute(sql.SQL("drop table if exists {}").format(sql.Identifier(schema, mart)))
+
+
 def dbt_env(url: str) -> dict[str, str]:
     """The SOCIALKPI_DB_* variables dbt's profile reads, from a DSN."""
     parts = urlsplit(url)
