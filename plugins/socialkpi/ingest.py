@@ -225,6 +225,18 @@ class _Run:
                 "%s: reading %d day(s) an earlier run missed, from %s", stream.table, len(missed), missed[0]
             )
             first, last = min(first, missed[0]), max(last, missed[-1])
+        if stream.history_days is not None:
+            # A backfill reaching further back than the API serves: its older days can never be read.
+            oldest = datetime.now(UTC).date() - timedelta(days=stream.history_days - 1)
+            if first < oldest:
+                log.warning(
+                    "%s: days %s..%s are older than the API serves (%d days back); not asked for",
+                    stream.table,
+                    first,
+                    min(last, oldest - timedelta(days=1)),
+                    stream.history_days,
+                )
+                first = oldest
         # A day the platform has not finished (today, or a Pacific day still running) is not asked
         # for: its empty or partial answer would quarantine the whole range. The next run's
         # lookback reads it.

@@ -188,6 +188,9 @@ class Stream:
     # Turns the raw response body into records when they are not a plain list (GA4 rows).
     parse: Callable[[Any], list[dict]] | None = None
     kind: str = "daily"  # see KINDS
+    # How far back the API serves days, counted from today (UTC), for daily streams: older days of
+    # a backfill are not asked for (LinkedIn share statistics: the past 12 months only).
+    history_days: int | None = None
     # The record field holding its day, and its format (DAY_FORMATS), for daily streams.
     day_field: str | None = None
     day_format: str = "date"

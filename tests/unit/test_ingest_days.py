@@ -63,3 +63,17 @@ def test_a_daily_linkedin_run_reads_the_days_settled_since_the_run_before():
     window, _ = run.window(SOURCES["linkedin"].stream("follower_statistics"))
     assert window.day == yesterday - timedelta(days=3)
     assert window.last == complete_through("linkedin", TEHRAN.tz, now) < yesterday
+
+
+def test_a_year_of_linkedin_share_statistics_starts_at_the_oldest_day_linkedin_serves():
+    """Share statistics cover the past 12 months only; a 365-day backfill, started two days early
+    for LinkedIn's lag, would be refused whole (HTTP 400)."""
+    today = datetime.now(UTC).date()
+    first, last = today - timedelta(days=367), today - timedelta(days=3)
+    run = _Run(TEHRAN, first, last, SOURCES["linkedin"].lag_days, snapshot_day(TEHRAN))
+    window, key = run.window(SOURCES["linkedin"].stream("share_statistics"))
+    assert window.day == key.interval_start == today - timedelta(days=364)
+    assert window.last == last
+    # follower statistics declare no such limit: their window still starts lag_days early
+    window, _ = run.window(SOURCES["linkedin"].stream("follower_statistics"))
+    assert window.day == first - timedelta(days=2)

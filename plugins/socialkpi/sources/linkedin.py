@@ -125,6 +125,9 @@ share_statistics = Stream(
     ),
     expected_rows=(0, 1),  # per day
     account_field="organizationalEntity",
+    # "Share statistics are only available for the past 12 months" (HTTP 400 ILLEGAL_ARGUMENT for a
+    # time range starting earlier): a year's backfill, started lag_days early, would ask for more.
+    history_days=365,
 )
 
 posts = Stream(
