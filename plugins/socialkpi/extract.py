@@ -7,7 +7,8 @@ the day it stands for (`Stream.kind`, `Stream.day_field`, `Request.per_day`).
 
 How many calls a window costs is decided here, from the declaration: a range request is one call
 (plus pages) for the whole window, `Request.max_days` splits it into the widest windows the API
-takes, `Request.per_day` asks one day at a time where the API forces it.
+takes, `Request.per_day` asks one day at a time where the API forces it, and
+`Stream.parent_window` asks each parent once, for its own days within the window.
 """
 
 from __future__ import annotations
@@ -169,9 +170,8 @@ def extract_stream(
 
 def _collect(client, stream, request, window, parent_records, result: StreamResult, day) -> None:
     """One request shape over one window (or one day): its records appended to `result`."""
-    values = window.template_values(stream.window_days_before)
-    for scoped in _parent_scopes(stream, values, parent_records):
-        got, dropped = _extract_request(client, stream, request, window, scoped)
+    for part, scoped in _scopes(stream, window, parent_records):
+        got, dropped = _extract_request(client, stream, request, part, scoped)
         if stream.tag_parent:
             got = [{**record, "_parent_id": scoped["parent_id"]} for record in got]
         if stream.split_values:
@@ -181,12 +181,12 @@ def _collect(client, stream, request, window, parent_records, result: StreamResu
         if result.days is None:
             continue
         for record in got:
-            named, note = (None, None) if day is not None else record_day(stream, record, window)
+            named, note = (None, None) if day is not None else record_day(stream, record, part)
             if note and note not in result.notes:
                 log.warning("%s", note)
                 if len(result.notes) < MAX_NOTES:
                     result.notes.append(note)
-            result.days.append(day or named or window.day)
+            result.days.append(day or named or part.day)
 
 
 def _split(record: dict) -> list[dict]:
@@ -196,6 +196,36 @@ def _split(record: dict) -> list[dict]:
     if not isinstance(values, list):
         return [record]
     return [{**record, "values": [value]} for value in values]
+
+
+def _scopes(stream: Stream, window: Window, parent_records: list[dict] | None) -> list[tuple[Window, dict]]:
+    """The window and template values of each request group. A child with a `parent_window`
+    asks each parent for its own days within `window`, and nothing of a parent outside it."""
+    if stream.parent_window is None:
+        values = window.template_values(stream.window_days_before)
+        return [(window, scoped) for scoped in _parent_scopes(stream, values, parent_records)]
+    scopes = []
+    for parent in parent_records or []:
+        part = parent_days(stream, parent, window)
+        if part is None:
+            continue
+        values = part.template_values(stream.window_days_before)
+        scopes.extend((part, scoped) for scoped in _parent_scopes(stream, values, [parent]))
+    return scopes
+
+
+def parent_days(stream: Stream, parent: dict, window: Window) -> Window | None:
+    """The days of `window` a parent's `ParentWindow` covers (None: none, or no timestamp: the
+    gate reports the parent's missing field)."""
+    spec = stream.parent_window
+    stamp = parse_timestamp(dig(parent, spec.field))
+    if stamp is None:
+        return None
+    first = stamp.astimezone(spec.zone).date()
+    start, last = max(first, window.day), min(first + timedelta(days=spec.days), window.last)
+    if last < start:
+        return None
+    return Window(window.account_id, start, window.timezone, last if last > start else None)
 
 
 def _parent_scopes(stream: Stream, values: dict, parent_records: list[dict] | None) -> list[dict]:

@@ -170,7 +170,12 @@ def ingest_account(
     competitor_outcomes: list[dict] = []
     url = current_url()
     run = _Run(
-        account, first_day - timedelta(days=lookback), last_day, definition.lag_days, snapshot_day(account)
+        account,
+        first_day - timedelta(days=lookback),
+        last_day,
+        definition.lag_days,
+        snapshot_day(account),
+        streams=definition.streams,
     )
     try:
         with psycopg.connect(url, autocommit=True) as conn:
@@ -201,9 +206,11 @@ class _Run:
     lag_days: int
     snapshot_day: date
     pending: dict[str, list[date]] = field(default_factory=dict)
+    streams: tuple[Stream, ...] = ()
 
-    def window(self, stream: Stream) -> tuple[Window, load.BatchKey]:
-        """The window to extract and the batch's range."""
+    def window(self, stream: Stream, parent: StreamResult | None = None) -> tuple[Window, load.BatchKey]:
+        """The window to extract and the batch's range (`parent`: the parent's extraction, for a
+        child whose days come from its parent records)."""
         account, zone = self.account.id, self.account.timezone
         if stream.kind == "snapshot":
             window = Window(account, self.snapshot_day, zone)
@@ -211,8 +218,8 @@ class _Run:
         if stream.kind == "lifetime":
             # The posts of the run's days and the `window_days_before` before them, as of now: a
             # later daily run the same day reads a subset, never fewer of the recent posts.
-            last = max(self.last_day, self.snapshot_day)
-            window = Window(account, self.first_day, zone, last if last > self.first_day else None)
+            first, last = self._list_start(stream), max(self.last_day, self.snapshot_day)
+            window = Window(account, first, zone, last if last > first else None)
             return window, self._key(stream, self.snapshot_day, self.snapshot_day)
         # A platform whose days settle late (LinkedIn: 2 days) starts `lag_days` earlier, so that
         # a daily run reads the days that settled since the last one; the end of every window is
@@ -241,10 +248,25 @@ class _Run:
         # for: its empty or partial answer would quarantine the whole range. The next run's
         # lookback reads it.
         last = min(last, complete_through(stream.source, self.account.tz, datetime.now(UTC)))
+        if stream.parent_window and parent is not None:
+            # A day whose parents the list may not hold whole is left to the next run's lookback.
+            last = min(last, listed_through(stream, parent))
         if last < first:
             return None, self._key(stream, first, first)
         window = Window(account, first, zone, last if last > first else None)
         return window, self._key(stream, first, last)
+
+    def _list_start(self, stream: Stream) -> date:
+        """The first day of a lifetime list. A list whose children take their days from its
+        records (`Stream.parent_window`) reaches back to the oldest day those children read
+        (their lag, days an earlier run missed), and one day more: the children cut days in
+        another zone (YouTube: Pacific), which can start up to a day before the account's."""
+        children = [s for s in self.streams if s.parent == stream.name and s.parent_window]
+        if not children:
+            return self.first_day
+        oldest = [self.first_day - timedelta(days=self.lag_days)]
+        oldest += [self.pending[c.name][0] for c in children if self.pending.get(c.name)]
+        return min(oldest) - timedelta(days=1)
 
     def _key(self, stream: Stream, first: date, last: date) -> load.BatchKey:
         return load.BatchKey(stream.source, stream.name, self.account.id, first, last + timedelta(days=1))
@@ -253,6 +275,16 @@ class _Run:
 # The zone each platform cuts its days in, where it is not the account's own (contract of the raw
 # layer): Meta and YouTube Analytics at US Pacific midnight, LinkedIn at UTC midnight.
 PLATFORM_DAY_ZONES = {"instagram": PACIFIC, "facebook": PACIFIC, "youtube": PACIFIC, "linkedin": UTC}
+
+
+def listed_through(stream: Stream, parent: StreamResult) -> date:
+    """The newest day (in `stream.parent_window`'s zone) whose parent records the parent's list
+    holds whole. A list cut at the account's midnight ends inside a Pacific day for an account
+    east of Pacific (Tokyo's midnight is 07:00 or 08:00 in Los Angeles): the parents published
+    later that Pacific day are not in it yet."""
+    if parent.stream.cursor_field is None:  # the whole list, uncut
+        return date.max
+    return parent.window.end.astimezone(stream.parent_window.zone).date() - timedelta(days=1)
 
 
 def complete_through(source: str, timezone: ZoneInfo, now: datetime) -> date:
@@ -305,10 +337,11 @@ def failure_reason(exc: Exception) -> str:
 
 
 def _ingest_stream(client, conn, url, stream: Stream, run: _Run, results, report: AccountReport, dag_run_id):
-    window, key = run.window(stream)
+    window, key = run.window(stream, results.get(stream.parent))
     if window is None:
         log.info(
-            "%s: no day of the run is complete on the platform yet; the next run reads it", key.describe()
+            "%s: no day of the run is complete on the platform (or listed) yet; the next run reads it",
+            key.describe(),
         )
         return
     batch = BatchReport(stream.name, key.interval_start.isoformat(), "", last_day=key.last_day.isoformat())
@@ -321,12 +354,12 @@ def _ingest_stream(client, conn, url, stream: Stream, run: _Run, results, report
         report.batches.append(batch)
         log.error("%s: extraction failed (%s): %s", key.describe(), reason, message)
 
-    if stream.parent and stream.parent not in results:
-        failed("parent_failed", f"not extracted: its parent stream {stream.parent} has no batch")
-        return
-    parent_records = results[stream.parent].records if stream.parent else None
     # Only daily streams can read a past day again; a missed snapshot is gone.
     days_left = key.days if stream.kind == "daily" else []
+    if stream.parent and stream.parent not in results:
+        failed("parent_failed", f"not extracted: its parent stream {stream.parent} has no batch", days_left)
+        return
+    parent_records = results[stream.parent].records if stream.parent else None
     try:
         result = extract_stream(client, stream, window, parent_records)
     except CredentialsError as exc:

@@ -13,7 +13,8 @@ of the US Pacific midnights of the same dates: Meta and YouTube cut days there);
 `{utc_day_since_ms}` / `{utc_day_until_ms}` (the same dates' UTC midnights, for APIs that bucket
 days in UTC); `{recent_since}` / `{recent_since_iso}` (the first day's start minus the stream's
 `window_days_before`: the oldest post a "recent posts" list keeps); `{parent_id}` for child
-streams, and whatever the stream's `parent_values` derives from the parent record.
+streams, and whatever the stream's `parent_values` derives from the parent record. A child with a
+`parent_window` fills the day templates with each parent's own days (`ParentWindow`).
 """
 
 from __future__ import annotations
@@ -131,11 +132,27 @@ class Request:
     # GA4's list of `{"name": ...}`), so a retired metric can be dropped and the request retried
     # with the rest.
     metrics_param: str | None = None
-    # The API answers one day per call (Meta `total_value`, a top-N report): one call per day of
+    # The API answers one day per call (Meta `total_value`): one call per day of
     # the window, its records filed under that day.
     per_day: bool = False
     # The widest window the API takes in one call (Meta `time_series`: 30 days); None: any.
     max_days: int | None = None
+
+
+@dataclass(frozen=True)
+class ParentWindow:
+    """A child request whose days come from its parent record: the day `field` (a timestamp)
+    falls on in `zone` and the `days` days after it, cut to the window being extracted. A parent
+    whose days miss the window costs no request.
+
+    Why: YouTube Analytics reports a video by day one video at a time. Asking every listed video
+    for every day of a range costs a request per video and run, and reads old videos that a daily
+    run no longer lists; asking each video for its own first days costs one request per video, and
+    a range run and the daily runs of the same days ask the same questions."""
+
+    field: str  # dotted path in the parent record
+    days: int
+    zone: ZoneInfo = PACIFIC
 
 
 @dataclass(frozen=True)
@@ -177,6 +194,9 @@ class Stream:
     # encoded as the API wants them, so they are filled as given.
     parent_values: Callable[[dict], dict[str, Any]] | None = None
     group_values: Callable[[list[dict]], dict[str, Any]] | None = None
+    # Each parent's own days (`ParentWindow`): one request per parent over the part of the window
+    # they cover, its `{date}`/`{end_date}` (and the other day templates) those days.
+    parent_window: ParentWindow | None = None
     # A count in the parent record that says the child has nothing to read (comments of a post
     # whose comments count is 0): such parents cost no request.
     parent_count: str | None = None
