@@ -24,6 +24,7 @@ from socialkpi.streams import Window
 
 from tests.support.accounts import GA4_PROPERTY, IG_ACCOUNT, IG_OTHER_ACCOUNT, YT_CHANNEL
 from tests.support.replay import ReplayServer, Reply
+from tests.support.warehouse import empty_warehouse
 
 pytestmark = pytest.mark.warehouse
 
@@ -176,27 +177,41 @@ def test_a_server_error_storm_is_an_extract_failed_row_and_a_retryable_error(
     assert "server error" in row["message"]
 
 
+def day_by_day(monkeypatch, source: str, name: str) -> None:
+    """Ingest just `name`, asked one day at a time (`Request.per_day`), as Meta's `total_value`
+    metrics are: YouTube is the source whose simulator has a daily quota to run out of."""
+    definition = SOURCES[source]
+    stream = definition.stream(name)
+    per_day = replace(stream, requests=tuple(replace(r, per_day=True) for r in stream.requests))
+    monkeypatch.setitem(SOURCES, source, replace(definition, streams=(per_day,)))
+
+
+def quota_after(monkeypatch, simulator, calls: int) -> None:
+    """The simulator's YouTube quota is gone from call `calls + 1` of a client on."""
+    original = SourceClient.request
+
+    def counted(self, *args, **kwargs):
+        if self.request_count == calls:
+            simulator.set_faults("youtube", Faults(quota_exceeded=True))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SourceClient, "request", counted)
+
+
 def test_a_quota_that_runs_out_mid_range_leaves_the_rest_to_the_next_run(
     clean_warehouse, sources_on_simulator, monkeypatch
 ):
-    """YouTube's top-videos report is asked one day at a time: the quota runs out on the fourth."""
-    only_streams(monkeypatch, "youtube", ["video_daily"])
+    """A stream asked one day at a time: the quota runs out on the fourth day."""
+    day_by_day(monkeypatch, "youtube", "channel_daily")
     first, last = DAY - timedelta(days=5), DAY
     ingest_account("youtube", YT_CHANNEL, first, last, lookback_days=0)
-    earlier = rows_by_day(clean_warehouse, "youtube__video_daily", YT_CHANNEL)
+    earlier = rows_by_day(clean_warehouse, "youtube__channel_daily", YT_CHANNEL)
     assert sorted(earlier) == days(first, last)
 
-    original = SourceClient.request
-
-    def quota_after_three_calls(self, *args, **kwargs):
-        if self.request_count == 3:  # the simulator's quota is gone from the fourth call on
-            sources_on_simulator.set_faults("youtube", Faults(quota_exceeded=True))
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SourceClient, "request", quota_after_three_calls)
-    with pytest.raises(QuotaExhausted, match="3 day\\(s\\) left"):
-        ingest_account("youtube", YT_CHANNEL, first, last, lookback_days=0)
-    monkeypatch.setattr(SourceClient, "request", original)
+    with monkeypatch.context() as patched:
+        quota_after(patched, sources_on_simulator, 3)
+        with pytest.raises(QuotaExhausted, match="3 day\\(s\\) left"):
+            ingest_account("youtube", YT_CHANNEL, first, last, lookback_days=0)
     sources_on_simulator.clear_faults()
 
     published, failed = audit(clean_warehouse, source="youtube")[-2:]
@@ -207,7 +222,7 @@ def test_a_quota_that_runs_out_mid_range_leaves_the_rest_to_the_next_run(
     )
     assert (failed["status"], failed["reason"]) == ("extract_failed", "quota_exhausted")
     assert failed["pending_days"] == days(first + timedelta(days=3), last)
-    partial = rows_by_day(clean_warehouse, "youtube__video_daily", YT_CHANNEL)
+    partial = rows_by_day(clean_warehouse, "youtube__channel_daily", YT_CHANNEL)
     for day in days(first + timedelta(days=3), last):
         assert partial[day] == earlier[day], f"{day} was not read again and must be as it was"
     for day in days(first, first + timedelta(days=2)):
@@ -223,6 +238,135 @@ def test_a_quota_that_runs_out_mid_range_leaves_the_rest_to_the_next_run(
     assert report["requests"] == 4
     with psycopg.connect(clean_warehouse) as conn:
         assert ingest_module.load.pending_days(conn, "youtube", YT_CHANNEL) == {}
+
+
+# ---- YouTube videos by day: each video's launch window ----------------------------------------------
+VIDEO_STREAMS = ["channel", "uploads", "video_daily"]
+LAUNCH_DAYS = 28  # a video's launch window: its publication day (Pacific) and the 28 days after
+
+
+def video_launches(url: str) -> dict[str, date]:
+    """The Pacific publication day of every video the warehouse's uploads lists hold."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "select record from raw.youtube__uploads where account_id = %s", (YT_CHANNEL,)
+        ).fetchall()
+    return {
+        r["contentDetails"]["videoId"]: datetime.fromisoformat(r["contentDetails"]["videoPublishedAt"])
+        .astimezone(PACIFIC)
+        .date()
+        for (r,) in rows
+    }
+
+
+def overlapping(launches: dict[str, date], first: date, last: date) -> set[str]:
+    return {v for v, day in launches.items() if day <= last and day + timedelta(days=LAUNCH_DAYS) >= first}
+
+
+def records_by_day(url: str) -> dict[date, list[dict]]:
+    found = rows_by_day(url, "youtube__video_daily", YT_CHANNEL)
+    return {day: sorted((r for _, r in rows), key=lambda r: r["_parent_id"]) for day, rows in found.items()}
+
+
+def test_a_range_costs_one_report_per_video_whose_launch_window_overlaps_it(
+    clean_warehouse, sources_on_simulator, monkeypatch
+):
+    only_streams(monkeypatch, "youtube", VIDEO_STREAMS)
+    first, last = DAY - timedelta(days=119), DAY
+    report = ingest_account("youtube", YT_CHANNEL, first, last, lookback_days=0)
+    batches = {b["stream"]: b for b in report["batches"]}
+    assert {b["status"] for b in batches.values()} == {"published"}
+    expected = overlapping(video_launches(clean_warehouse), first, last)
+    assert len(expected) >= 2, "too few videos to tell one report per video from one per range"
+    assert batches["video_daily"]["requests"] == len(expected) < len(days(first, last))
+    reported = {r["_parent_id"] for rows in records_by_day(clean_warehouse).values() for r in rows}
+    assert reported <= expected
+    # Each row lies in its video's launch window, and it is the only row of its (video, day).
+    launches = video_launches(clean_warehouse)
+    keys = [(r["_parent_id"], day) for day, rows in records_by_day(clean_warehouse).items() for r in rows]
+    assert len(keys) == len(set(keys))
+    for video, day in keys:
+        assert launches[video] <= day <= launches[video] + timedelta(days=LAUNCH_DAYS)
+
+
+def test_a_range_and_the_daily_runs_of_its_days_land_the_same_video_rows(
+    clean_warehouse, sources_on_simulator, monkeypatch
+):
+    """Across the end of a launch window: the range run lists videos a daily run of its last days
+    no longer lists; both must land the same rows for every day."""
+    only_streams(monkeypatch, "youtube", VIDEO_STREAMS)
+    ingest_account("youtube", YT_CHANNEL, DAY - timedelta(days=90), DAY, lookback_days=0)
+    ends = [p + timedelta(days=LAUNCH_DAYS + 1) for p in video_launches(clean_warehouse).values()]
+    edge = max(day for day in ends if day <= DAY - timedelta(days=3))  # a video's first day after
+    first, last = edge - timedelta(days=3), edge + timedelta(days=3)
+
+    empty_warehouse(clean_warehouse)  # the range run, from nothing
+    ingest_account("youtube", YT_CHANNEL, first, last, lookback_days=0)
+    by_range = records_by_day(clean_warehouse)
+    assert any(by_range.values()), "no video rows in the range: nothing compared"
+
+    empty_warehouse(clean_warehouse)
+    for day in days(first, last):
+        ingest_account("youtube", YT_CHANNEL, day, lookback_days=0)
+    by_day = records_by_day(clean_warehouse)
+    assert by_day == by_range
+    batches = {
+        b
+        for rows in rows_by_day(clean_warehouse, "youtube__video_daily", YT_CHANNEL).values()
+        for b, _ in rows
+    }
+    assert len(batches) == len(by_day), "each day from its own daily run"
+
+
+def youtube_client(url: str) -> SourceClient:
+    definition = SOURCES["youtube"]
+    return SourceClient(
+        source="youtube",
+        base_url=url,
+        token="test-token",
+        connection_id="socialkpi_youtube",
+        policy=definition.policy,
+        base_urls={"analytics": url},
+        sleep=lambda seconds: None,
+    )
+
+
+def upload(video_id: str, published_at: str) -> dict:
+    return {"contentDetails": {"videoId": video_id, "videoPublishedAt": published_at}}
+
+
+@pytest.mark.parametrize("timezone", ["Asia/Tokyo", "Asia/Tehran"])
+def test_launch_windows_are_pacific_days_whatever_the_channels_timezone(timezone):
+    """Three videos published when the channel's date is a day ahead of the Pacific date."""
+    parents = [
+        # Pacific Sat 7 March 21:30 (PST): its launch window ends on 4 April, the window's first day
+        upload("launched_pacific_7_march", "2026-03-08T05:30:00Z"),
+        # Pacific Sun 5 April 23:00 (PDT): its first two days lie in the window
+        upload("launched_pacific_5_april", "2026-04-06T06:00:00Z"),
+        # Pacific Fri 6 March 23:30 (PST): its launch window ended on 3 April, before the window
+        upload("launched_pacific_6_march", "2026-03-07T07:30:00Z"),
+    ]
+    columns = [
+        {"name": "day", "columnType": "DIMENSION", "dataType": "STRING"},
+        {"name": "views", "columnType": "METRIC", "dataType": "INTEGER"},
+    ]
+    window = Window(YT_CHANNEL, date(2026, 4, 4), timezone, date(2026, 4, 6))
+    stream = SOURCES["youtube"].stream("video_daily")
+    with ReplayServer() as server:
+        server.script(
+            "/v2/reports",
+            Reply(body={"columnHeaders": columns, "rows": [["2026-04-04", 7]]}),
+            Reply(body={"columnHeaders": columns}),  # no views yet: the API leaves `rows` out
+        )
+        result = extract_stream(youtube_client(server.url), stream, window, parents)
+        queries = [parse_qs(r["query"]) for r in server.requests]
+    asked = [(q["filters"][0], q["startDate"][0], q["endDate"][0], q["dimensions"][0]) for q in queries]
+    assert asked == [
+        ("video==launched_pacific_7_march", "2026-04-04", "2026-04-04", "day"),
+        ("video==launched_pacific_5_april", "2026-04-05", "2026-04-06", "day"),
+    ]
+    assert result.records == [{"day": "2026-04-04", "views": 7, "_parent_id": "launched_pacific_7_march"}]
+    assert result.days == [date(2026, 4, 4)]
 
 
 # ---- Meta days are Pacific days -------------------------------------------------------------------

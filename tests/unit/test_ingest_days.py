@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from socialkpi.config import Account
-from socialkpi.ingest import _Run, complete_through, snapshot_day
+from socialkpi.ingest import _Run, complete_through, listed_through, snapshot_day
 from socialkpi.sources import SOURCES
+from socialkpi.streams import StreamResult, Window
 
 TEHRAN = Account("17841400000000001", "Cafe Tehran", "Asia/Tehran")
+TOKYO = Account("UC_timezones_tokyo_00001", "Northwind Tokyo", "Asia/Tokyo")
+YOUTUBE = SOURCES["youtube"]
 
 
 def run_until_today(account: Account, source: str) -> _Run:
@@ -77,3 +80,37 @@ def test_a_year_of_linkedin_share_statistics_starts_at_the_oldest_day_linkedin_s
     # follower statistics declare no such limit: their window still starts lag_days early
     window, _ = run.window(SOURCES["linkedin"].stream("follower_statistics"))
     assert window.day == first - timedelta(days=2)
+
+
+# ---- YouTube's per-video reports read the videos of the uploads list -------------------------------
+def listed(account: Account, first: date, last: date) -> StreamResult:
+    window = Window(account.id, first, account.timezone, last)
+    return StreamResult(YOUTUBE.stream("uploads"), window, [], datetime.now(UTC), [])
+
+
+def test_the_video_list_reaches_a_day_before_the_reports_and_the_days_they_missed():
+    first, last = date(2026, 3, 20), date(2026, 4, 6)
+    missed = {"video_daily": [date(2026, 3, 14), date(2026, 3, 15)]}
+    run = _Run(TOKYO, first, last, 0, snapshot_day(TOKYO), pending=missed, streams=YOUTUBE.streams)
+    window, _ = run.window(YOUTUBE.stream("uploads"))
+    # One day before the oldest day the reports read: a Pacific day can start before the
+    # account's own (Honolulu).
+    assert window.day == date(2026, 3, 13)
+    # A list without such children keeps the run's first day.
+    instagram = SOURCES["instagram"]
+    run = _Run(TOKYO, first, last, 0, snapshot_day(TOKYO), pending=missed, streams=instagram.streams)
+    assert run.window(instagram.stream("media"))[0].day == first
+
+
+def test_video_reports_stop_at_the_last_pacific_day_the_video_list_holds_whole():
+    day = date(2026, 4, 6)
+    stream = YOUTUBE.stream("video_daily")
+    # Tokyo's midnight after 6 April is 07:00 on 6 April in Los Angeles: videos published later
+    # that Pacific day are not listed yet.
+    assert listed_through(stream, listed(TOKYO, date(2026, 3, 1), day)) == day - timedelta(days=1)
+    los_angeles = Account("UC_timezones_la_000000001", "Northwind Los Angeles", "America/Los_Angeles")
+    assert listed_through(stream, listed(los_angeles, date(2026, 3, 1), day)) == day
+    run = _Run(TOKYO, day - timedelta(days=5), day, 0, snapshot_day(TOKYO), streams=YOUTUBE.streams)
+    window, key = run.window(stream, listed(TOKYO, date(2026, 3, 1), day))
+    assert (window.day, window.last) == (day - timedelta(days=5), day - timedelta(days=1))
+    assert key.interval_end == day  # the last day is not claimed: the next run's lookback reads it

@@ -14,9 +14,9 @@ import re
 import requests
 
 from socialkpi.http import Verdict, default_policy, json_object
-from socialkpi.paging import OffsetLimit, TokenParam
+from socialkpi.paging import TokenParam
 from socialkpi.sources.base import Api, Source
-from socialkpi.streams import Field, Request, Stream
+from socialkpi.streams import Field, ParentWindow, Request, Stream
 
 CHANNEL_METRICS = "views,likes,comments,shares,subscribersGained,subscribersLost,estimatedMinutesWatched"
 VIDEO_METRICS = "views,likes,comments,shares,subscribersGained,estimatedMinutesWatched"
@@ -142,6 +142,11 @@ channel_daily = Stream(
     expected_rows=(0, 1),  # per day
 )
 
+# Each video's launch window by day: the report has a `day` dimension for one video at a time
+# (`filters=video==ID`), so each video the channel published is asked once, for the days of the
+# run's window that lie in its first RECENT_DAYS days after its publication day (a Pacific date,
+# as every Analytics day). A range run and the daily runs of the same days ask the same videos for
+# the same days; a video whose launch window misses the window costs nothing.
 video_daily = Stream(
     source="youtube",
     name="video_daily",
@@ -152,24 +157,26 @@ video_daily = Stream(
             params={
                 "ids": "channel=={account_id}",
                 "startDate": "{date}",
-                "endDate": "{date}",
+                "endDate": "{end_date}",
                 "metrics": VIDEO_METRICS,
-                "dimensions": "video",
-                "sort": "-views",
+                "dimensions": "day",
+                "filters": "video=={parent_id}",
             },
             metrics_param="metrics",
-            # A top-videos report has no `day` dimension: one report per day.
-            per_day=True,
         ),
     ),
-    # A video report is a top-N list: at most 200 rows a page, `startIndex` counts from 1.
-    paginator=OffsetLimit(
-        limit=200, offset_field="startIndex", limit_field="maxResults", in_body=False, start=1
-    ),
+    parent="uploads",
+    parent_key="contentDetails.videoId",
+    parent_window=ParentWindow("contentDetails.videoPublishedAt", RECENT_DAYS),
+    tag_parent=True,  # the rows name their day, not their video: `_parent_id` is the video id
     parse=report_rows,
-    primary_key=("video",),
-    max_shrink=None,  # a top-N list of a day
-    fields=(Field("video"), *(Field(name, "count") for name in VIDEO_METRICS.split(","))),
+    day_field="day",
+    primary_key=("_parent_id", "day"),
+    fields=(
+        Field("_parent_id"),
+        Field("day", "date"),
+        *(Field(name, "count") for name in VIDEO_METRICS.split(",")),
+    ),
 )
 
 SOURCE = Source(
