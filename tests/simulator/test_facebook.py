@@ -118,3 +118,21 @@ def test_comments_carry_page_replies(http, server):
                 assert reply["created_time"] > comment["created_time"]
                 page_replies += 1
     assert page_replies > 0
+
+
+def test_page_insights_take_90_days_a_call_and_refuse_more(http, server):
+    """The Graph API Page Insights reference: "Only 90 days of insights can be viewed at one time
+    when using the since and until parameters" (Instagram's user insights stop at 30)."""
+    series = page_series(http, server, "page_views_total", YESTERDAY - timedelta(days=89), YESTERDAY)
+    assert len(series["page_views_total"]) == 90
+    response = http.get(
+        f"{server.base_url('facebook')}/{FB_PAGE}/insights",
+        params={
+            "metric": "page_views_total",
+            "period": "day",
+            "since": day_bounds(YESTERDAY - timedelta(days=95))["since"],
+            "until": day_bounds(YESTERDAY)["until"],
+        },
+    )
+    assert response.status_code == 400
+    assert "90 days" in response.json()["error"]["message"]

@@ -8,6 +8,7 @@ from typing import Any
 from socialkpi.simulator import comments as comment_threads
 from socialkpi.simulator.faults import foreign_id
 from socialkpi.simulator.meta_graph import (
+    MAX_PAGE_INSIGHTS_WINDOW,
     GraphPlatform,
     cursor_page,
     end_time,
@@ -179,7 +180,7 @@ class FacebookPages(GraphPlatform):
             raise ApiError(
                 graph_error(request, f"(#100) Invalid period: {period} for the requested metrics", 100)
             )
-        asked = window_days(request)
+        asked = window_days(request, widest=MAX_PAGE_INSIGHTS_WINDOW)
         days = served_days(request, asked)
         paging = window_paging(request, asked)
         if not days:

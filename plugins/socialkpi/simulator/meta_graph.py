@@ -22,7 +22,11 @@ THROTTLE_ERRORS = (
     (32, "(#32) Page request limit reached"),
     (613, "(#613) Calls to this api have exceeded the rate limit."),
 )
+# Instagram user insights refuse since/until more than 30 days apart; Facebook Page Insights take
+# 90 ("Only 90 days of insights can be viewed at one time when using the since and until
+# parameters", Graph API Page Insights reference).
 MAX_INSIGHTS_WINDOW = timedelta(days=30)
+MAX_PAGE_INSIGHTS_WINDOW = timedelta(days=90)
 
 
 def fbtrace_id(request: Request) -> str:
@@ -136,8 +140,11 @@ def parse_graph_time(request: Request, name: str) -> datetime | None:
 # since + 1 day", Graph API Page Insights reference): the window holds the Pacific days
 # date(since) <= d < date(until). A window drawn at another zone's midnights therefore
 # answers the Pacific day that began before it (for zones east of Pacific: the previous day).
-def window_days(request: Request, default_days: int = 2) -> list[date]:
-    """The Pacific days a ``since``/``until`` window asks for (over or not)."""
+def window_days(
+    request: Request, default_days: int = 2, widest: timedelta = MAX_INSIGHTS_WINDOW
+) -> list[date]:
+    """The Pacific days a ``since``/``until`` window asks for (over or not); wider than
+    ``widest`` is refused."""
     since = parse_graph_time(request, "since")
     until = parse_graph_time(request, "until")
     pacific_today = date_in(request.world.now, PACIFIC)
@@ -149,11 +156,12 @@ def window_days(request: Request, default_days: int = 2) -> list[date]:
         since = until - timedelta(days=default_days)
     if since >= until:
         raise ApiError(graph_error(request, "(#100) The since parameter must be earlier than until", 100))
-    if until - since > MAX_INSIGHTS_WINDOW + timedelta(hours=2):
+    if until - since > widest + timedelta(hours=2):
         raise ApiError(
             graph_error(
                 request,
-                "(#100) There cannot be more than 30 days (2592000 s) between since and until",
+                f"(#100) There cannot be more than {widest.days} days ({int(widest.total_seconds())} s) "
+                "between since and until",
                 100,
             )
         )

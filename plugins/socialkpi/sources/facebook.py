@@ -25,8 +25,9 @@ COMMENT_FIELDS = "id,message,created_time,from,comments{id,message,created_time,
 # Lifetime counters of a post keep moving for weeks: each run reads the posts of its days and the
 # 28 days before once, as a snapshot.
 RECENT_DAYS = 28
-# Page insights are cut at US Pacific midnight; Graph takes at most 30 days between since and until.
-MAX_INSIGHTS_DAYS = 30
+# Page insights are cut at US Pacific midnight; "Only 90 days of insights can be viewed at one time
+# when using the since and until parameters" (Graph API Page Insights reference).
+MAX_INSIGHTS_DAYS = 90
 
 page = Stream(
     source="facebook",
