@@ -18,28 +18,17 @@ performance targets live here, behaviour in tests. Rows of the table:
   `audit.loads`), and API requests per account-day counted by the simulator against the minimum.
 - **gate**: milliseconds per batch of the GX gate alone (validate_batch on landed batches).
 
-The minimum API requests of a D-day backfill of one account with P posts (P counted from the
-post lists the backfill landed; ceil division), per platform, from the APIs' documented limits:
-- instagram: 1 account + ceil(D/30) account insights (time_series, <= 30 days per call) + D
-  (total_value metrics are one call per day) + ceil(P/100) media pages + P lifetime media insights
-  + P comment pages (Graph API Instagram insights and media docs).
-- facebook: 1 page + ceil(D/90) page insights (since/until spans up to 93 days) + ceil(P/100)
-  post pages + P lifetime post insights + P comment pages.
-- ga4: 1 runReport for the range (limit up to 250,000 rows per page; the range fits one page).
-- plausible: 2 (traffic and goals: one v2 query each for the whole range, 10,000 rows a page).
-- linkedin: 1 network size + 1 follower statistics + 1 share statistics (timeIntervals with DAY
-  granularity over the range) + ceil(P/100) post pages + ceil(P/20) post statistics (shares list).
-- youtube: 1 channel + ceil(P/50) uploads pages + ceil(P/50) videos (50 ids per call) + 1 channel
-  report (dimensions=day over the range) + P video reports (one `video==` filter each).
-- x: 1 user + ceil(P/100) timeline pages (start_time/end_time over the range) + 1 mentions page.
-- tiktok: 1 user + ceil(P/20) video list pages (max_count 20).
+The minimum API requests of a D-day backfill of one account are `socialkpi.ingest.minimum_requests`
+(its `MINIMUM_REQUESTS` says why, per platform, from the APIs' documented limits), the one count the
+tests hold the extractor to as well. P and C are counted from what the backfill landed: the posts
+of the account's post list (YouTube: the videos whose launch window, their Pacific publication day
+and the 28 days after, overlaps the range and its lookback), C those with comments.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import re
@@ -63,7 +52,9 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
 from socialkpi import load, warehouse  # noqa: E402
+from socialkpi.ingest import minimum_requests  # noqa: E402
 from socialkpi.report import table  # noqa: E402
 from socialkpi.simulator import SimulatorServer  # noqa: E402
 from socialkpi.sources import SOURCES  # noqa: E402
@@ -205,19 +196,40 @@ def start_simulator(spread: dict[str, list[dict]]) -> CountingSimulator:
     return server.start()
 
 
-def minimum_requests(source: str, days: int, posts: int) -> int:
-    """The fewest requests the platform's API allows for a `days`-day backfill (module docstring)."""
-    up = math.ceil
-    return {
-        "instagram": 1 + up(days / 30) + days + up(posts / 100) + 2 * posts,
-        "facebook": 1 + up(days / 90) + up(posts / 100) + 2 * posts,
-        "ga4": 1,
-        "plausible": 2,
-        "linkedin": 3 + up(posts / 100) + up(posts / 20),
-        "youtube": 1 + 2 * up(posts / 50) + 1 + posts,
-        "x": 1 + up(posts / 100) + 1,
-        "tiktok": 1 + up(posts / 20),
-    }[source]
+def counted_posts(conn, source: str, account: str, start: date, end: date) -> tuple[int, int]:
+    """(P, C) of `minimum_requests` for one account of a backfill of start..end, from raw."""
+    stream = POST_LISTS.get(source)
+    if (
+        stream is None
+        or conn.execute("select to_regclass(%s)", (f"raw.{source}__{stream}",)).fetchone()[0] is None
+    ):
+        return 0, 0
+    # A post with comments costs a comments request: the count its comments stream skips at 0.
+    commented = next(
+        (s.parent_count for s in SOURCES[source].streams if s.parent == stream and s.parent_count), None
+    )
+    with_comments = (
+        sql.SQL("count(distinct record->>'id') filter (where (record #>> {})::bigint > 0)").format(
+            sql.Literal("{" + commented.replace(".", ",") + "}")
+        )
+        if commented
+        else sql.SQL("0")
+    )
+    where = sql.SQL("account_id = %s")
+    params: list = [account]
+    if source == "youtube":
+        # One video_daily report per video whose launch window overlaps the range and its lookback.
+        launch = SOURCES["youtube"].stream("video_daily").parent_window
+        first = start - timedelta(days=SOURCES["youtube"].default_lookback_days + launch.days)
+        where += sql.SQL(
+            " and ((record #>> '{snippet,publishedAt}')::timestamptz at time zone %s)::date between %s and %s"
+        )
+        params += [str(launch.zone), first, end]
+    query = sql.SQL("select count(distinct record->>'id'), {} from raw.{} where {}").format(
+        with_comments, sql.Identifier(f"{source}__{stream}"), where
+    )
+    posts, comments = conn.execute(query, params).fetchone()
+    return posts, comments
 
 
 def empty_warehouse(url: str) -> None:
@@ -263,24 +275,14 @@ def bench_backfill(url: str, accounts: int, days: int, workdir: Path) -> tuple[l
             "select avg(extract(epoch from finished_at - started_at)) * 1000, count(*) from audit.loads"
             " where finished_at is not null"
         ).fetchone()
-        posts = {}
-        for source, listed in spread.items():
-            stream = POST_LISTS.get(source)
-            if stream is None:
-                continue
-            exists = conn.execute("select to_regclass(%s)", (f"raw.{source}__{stream}",)).fetchone()[0]
-            for account in listed:
-                posts[(source, account["id"])] = (
-                    conn.execute(
-                        f"select count(distinct record->>'id') from raw.{source}__{stream} where account_id = %s",
-                        (account["id"],),
-                    ).fetchone()[0]
-                    if exists
-                    else 0
-                )
+        posts = {
+            (source, account["id"]): counted_posts(conn, source, account["id"], start, end)
+            for source, listed in spread.items()
+            for account in listed
+        }
     account_days = accounts * days
     minimum = {
-        source: sum(minimum_requests(source, days, posts.get((source, a["id"]), 0)) for a in listed)
+        source: sum(minimum_requests(source, days, *posts[(source, a["id"])]) for a in listed)
         for source, listed in spread.items()
     }
     requests = sum(simulator.requests.values())
