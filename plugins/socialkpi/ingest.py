@@ -130,17 +130,23 @@ def targets(config=None) -> list[dict]:
     ]
 
 
-def share_of(targets: list[dict], share: str | None) -> list[dict]:
-    """The targets of one range run when several share the accounts out: share 'i/n' (1-based)
-    takes every n-th target from the i-th, so each source's accounts spread over the runs."""
-    if not share:
-        return targets
+def parse_share(share: str) -> tuple[int, int]:
+    """An accounts share 'i/n' as (i, n), 1 <= i <= n."""
     try:
         index, count = (int(part) for part in share.split("/"))
     except ValueError:
         raise ConfigError(f"accounts_share {share!r}: write it as i/n, e.g. 1/2") from None
     if not 1 <= index <= count:
         raise ConfigError(f"accounts_share {share!r}: i must be between 1 and n, e.g. 1/2 and 2/2")
+    return index, count
+
+
+def share_of(targets: list[dict], share: str | None) -> list[dict]:
+    """The targets of one range run when several share the accounts out: share 'i/n' (1-based)
+    takes every n-th target from the i-th, so each source's accounts spread over the runs."""
+    if not share:
+        return targets
+    index, count = parse_share(share)
     return targets[index - 1 :: count]
 
 
@@ -268,8 +274,11 @@ class _Run:
         """The first day of a lifetime list. A list whose children take their days from its
         records (`Stream.parent_window`) reaches back to the oldest day those children read
         (their lag, days an earlier run missed), and one day more: the children cut days in
-        another zone (YouTube: Pacific), which can start up to a day before the account's."""
-        children = [s for s in self.streams if s.parent == stream.name and s.parent_window]
+        another zone (YouTube: Pacific), which can start up to a day before the account's.
+        A lifetime child of such a list (YouTube's `videos` of `uploads`) holds the list's posts,
+        so it starts there too: its gate bounds the posts' dates by its own window."""
+        lists = {stream.name, stream.parent} - {None}
+        children = [s for s in self.streams if s.parent in lists and s.parent_window]
         if not children:
             return self.first_day
         oldest = [self.first_day - timedelta(days=self.lag_days)]

@@ -96,6 +96,9 @@ def test_the_video_list_reaches_a_day_before_the_reports_and_the_days_they_misse
     # One day before the oldest day the reports read: a Pacific day can start before the
     # account's own (Honolulu).
     assert window.day == date(2026, 3, 13)
+    # The lifetime numbers of those videos start there too: the gate bounds their publication
+    # dates by the batch's own window (a Kolkata channel's video of the extra day was quarantined).
+    assert run.window(YOUTUBE.stream("videos"))[0].day == date(2026, 3, 13)
     # A list without such children keeps the run's first day.
     instagram = SOURCES["instagram"]
     run = _Run(TOKYO, first, last, 0, snapshot_day(TOKYO), pending=missed, streams=instagram.streams)
