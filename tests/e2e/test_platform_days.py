@@ -25,8 +25,7 @@ import pytest
 from socialkpi.config import load_config
 from socialkpi.ingest import complete_through
 from socialkpi.simulator import expected
-
-from tests.support.warehouse import empty_warehouse
+from socialkpi.warehouse import empty_warehouse
 
 pytestmark = [pytest.mark.warehouse, pytest.mark.slow]
 

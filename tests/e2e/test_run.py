@@ -16,8 +16,7 @@ import psycopg
 import pytest
 from socialkpi.config import load_config
 from socialkpi.simulator import Faults
-
-from tests.support.warehouse import empty_warehouse
+from socialkpi.warehouse import empty_warehouse
 
 pytestmark = [pytest.mark.warehouse, pytest.mark.slow]
 

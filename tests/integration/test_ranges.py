@@ -21,10 +21,10 @@ from socialkpi.ingest import ingest_account
 from socialkpi.simulator import Faults
 from socialkpi.sources import SOURCES
 from socialkpi.streams import Window
+from socialkpi.warehouse import empty_warehouse
 
 from tests.support.accounts import GA4_PROPERTY, IG_ACCOUNT, IG_OTHER_ACCOUNT, YT_CHANNEL
 from tests.support.replay import ReplayServer, Reply
-from tests.support.warehouse import empty_warehouse
 
 pytestmark = pytest.mark.warehouse
 

@@ -13,8 +13,7 @@ import psycopg
 import pytest
 from socialkpi import transform
 from socialkpi.transform import LIVE_SCHEMA, SHADOW_SCHEMA, TransformFailed
-
-from tests.support.warehouse import empty_warehouse
+from socialkpi.warehouse import empty_warehouse
 
 pytestmark = [pytest.mark.warehouse]
 
