@@ -504,7 +504,9 @@ def run_ingest(
     began = time.monotonic()
     # A manual run after the range is over; its params carry the range (contract 5). Airflow keeps
     # one run per logical date: the runs sharing out one range's accounts are a second apart.
-    share_index = int(accounts_share.split("/")[0]) if accounts_share else 1
+    from socialkpi.ingest import parse_share
+
+    share_index = parse_share(accounts_share)[0] if accounts_share else 1
     run_after = datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
     conf = {
         "start": start.isoformat(),
