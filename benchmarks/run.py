@@ -1,9 +1,10 @@
 """socialkpi's performance, measured end to end and printed as one table.
 
     make bench                 # default scale: under 10 minutes on 2 cores
-    make bench SCALE=full      # adds 50 accounts x 30 and x 365 days, and 10 x 365
+    make bench SCALE=full      # adds 50 accounts x 30 and x 365 days, 10 x 365, the daily run
     .venv/bin/python benchmarks/run.py --scale quick --rows 50000
     .venv/bin/python benchmarks/run.py --only backfill --case 25x60
+    .venv/bin/python benchmarks/run.py --only daily --daily-accounts 50
 
 Runs against its own embedded warehouse and Airflow home under `.socialkpi/bench/` (or
 SOCIALKPI_WAREHOUSE_URL), with its own simulator on a free port. Not part of `make test`:
@@ -24,6 +25,8 @@ performance targets live here, behaviour in tests. Rows of the table:
   account's requests, on an emptied warehouse (after a backfill a daily run asks for the same;
   only days an earlier run missed add to it): seconds, transform seconds, the batches, and API
   requests per account; then a second table, the requests against each platform's quota (below).
+  In SCALE=full (and `--only daily`) only: 50 accounts took 3 min 13 s on 2 cores (the transform
+  57 s, Airflow's start and the gate most of the rest), more than the 90 s the default scale has left.
 
 The minimum API requests of a D-day backfill of one account are `socialkpi.ingest.minimum_requests`
 (its `MINIMUM_REQUESTS` says why, per platform, from the APIs' documented limits), the one count the
@@ -118,6 +121,8 @@ from socialkpi.sources import SOURCES  # noqa: E402
 from socialkpi.warehouse import EmbeddedWarehouse, bootstrap, external_url  # noqa: E402
 
 # Issue #9's targets: >= 10 account-days/s at 25 x 60, and 50 x 365 under 30 minutes.
+# The daily run of 50 accounts costs about 3 minutes: in the full scale only (see the docstring).
+DAILY_RUN = {"quick": False, "default": False, "full": True}
 SCALES = {
     "quick": [(1, 30), (10, 30)],
     "default": [(1, 30), (10, 30), (25, 60), (1, 365)],
@@ -589,7 +594,7 @@ def main() -> int:
         embedded.start(announce=lambda line: print(line, file=sys.stderr))
         url = embedded.url()
     bootstrap(url)
-    parts = args.only or ["landing", "gate", "backfill", "daily"]
+    parts = args.only or ["landing", "gate", "backfill", *(["daily"] if DAILY_RUN[args.scale] else [])]
     rows: list[tuple] = []
     details = []
     quota_rows: list[tuple] = []
