@@ -13,7 +13,7 @@ help:
 	@echo "make test    - lint and the whole test suite"
 	@echo "make airflow - the Airflow UI and scheduler (airflow standalone) on 127.0.0.1:8080"
 	@echo "make test-faults - the run-control probes: SIGKILL, two runs at once, a stopped warehouse"
-	@echo "make bench   - performance benchmarks (prints one table; SCALE=full adds 50 accounts x 365 days)"
+	@echo "make bench   - performance benchmarks (prints one table; SCALE=full adds 50 accounts x 365 days and the daily run of 50)"
 	@echo "make lock    - re-resolve requirements.lock from pyproject.toml, with hashes"
 	@echo "make lock-hashes - re-hash the pins of requirements.lock as they stand"
 
