@@ -47,8 +47,11 @@ system-packages:
 run: $(STAMP)
 	$(BIN)/socialkpi run --days $(DAYS)
 
+# One pytest process per core (pytest-xdist), each with its own warehouse, simulator and Airflow
+# home; tests sharing a fixture stay in one process (tests/conftest.py).
+TEST_WORKERS ?= auto
 test: $(STAMP) system-packages lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 test-faults: $(STAMP)
 	$(BIN)/python -m pytest -m faults
@@ -56,7 +59,7 @@ test-faults: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check plugins dags tests benchmarks tools
 	$(BIN)/ruff format --check plugins dags tests benchmarks tools
-	$(BIN)/sqlfluff lint dbt_project --disable-progress-bar --nocolor
+	$(BIN)/sqlfluff lint dbt_project --disable-progress-bar --nocolor --processes 0
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix plugins dags tests benchmarks tools

@@ -29,9 +29,59 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     filter(None, [str(TESTS_DIR.parent / "plugins"), os.environ.get("PYTHONPATH")])
 )
 os.environ["AIRFLOW_HOME"] = str(STATE_DIR / "airflow")
+# dbt's artifacts and log too: `make test` runs one process per core (pytest-xdist), each with its
+# own warehouse, and two dbt runs must not share a partial parse or a run_results.json.
+os.environ["DBT_TARGET_PATH"] = str(STATE_DIR / "dbt" / "target")
+os.environ["DBT_LOG_PATH"] = str(STATE_DIR / "dbt" / "logs")
 os.environ.pop("SOCIALKPI_WAREHOUSE_URL", None)
 for variable in [v for v in os.environ if v.startswith("AIRFLOW_CONN_SOCIALKPI_")]:
     os.environ.pop(variable)
+
+
+# `make test` runs the suite in one process per core (pytest -n, pytest-xdist). Each process has
+# its own warehouse, simulator, Airflow home and dbt target (above), so tests in different
+# processes never share state. Tests sharing an expensive fixture stay in one process: a module's
+# tests (its module fixtures), and the report tests (one run of the pipeline for all of them,
+# tests/report/conftest.py). The slowest groups start first, so no long run is left for the end.
+SHARED_GROUPS = {"tests/report/": "tests/report/"}
+SLOWEST_FIRST = (
+    "tests/e2e/test_run.py",
+    "tests/e2e/test_platform_days.py",
+    "tests/report/",
+    "tests/integration/test_transform.py",
+    "tests/integration/test_crisis_storm.py",
+)
+
+
+def group_of(nodeid: str) -> str:
+    path = nodeid.split("::", 1)[0]
+    return next((group for prefix, group in SHARED_GROUPS.items() if path.startswith(prefix)), path)
+
+
+def start_rank(nodeid: str) -> int:
+    group = group_of(nodeid)
+    return next(
+        (rank for rank, prefix in enumerate(SLOWEST_FIRST) if group.startswith(prefix)), len(SLOWEST_FIRST)
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # every process sorts alike: the collections match
+        items.sort(key=lambda item: start_rank(item.nodeid))  # stable: in file order otherwise
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Whole groups to a process, in the order above (xdist's own `loadgroup` marks do not reach
+    its scheduler under pytest 9.2, which no longer reads the node id xdist rewrites)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    config.option.loadscopereorder = False
+    return SharedFixtureScheduling(config, log)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -54,7 +104,7 @@ def warehouse_url() -> str:
 @pytest.fixture
 def clean_warehouse(warehouse_url):
     """Empty raw, landing, quarantine and the audit log (and incremental mart state) before the test."""
-    from tests.support.warehouse import empty_warehouse
+    from socialkpi.warehouse import empty_warehouse
 
     empty_warehouse(warehouse_url)
     return warehouse_url

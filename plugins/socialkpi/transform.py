@@ -65,12 +65,15 @@ def target_path(dbt_vars: dict) -> Path:
     dbt parses the whole project again (6-8 s on 2 cores) whenever `--vars` differ from its last
     invocation's. The production build's variables keep dbt's `target/`; any other set (the unit
     tests against the live schema, a test's alert thresholds) gets a folder of its own, so that
-    switching between them keeps both parses.
+    switching between them keeps both parses. The base folder is dbt's own `DBT_TARGET_PATH`
+    when set (the test suite gives each of its processes one, so that two dbt runs side by side
+    never share a partial parse or `run_results.json`), else the project's `target/`.
     """
+    base = Path(os.environ.get("DBT_TARGET_PATH") or DBT_PROJECT_DIR / "target")
     if dbt_vars == {"marts_schema": SHADOW_SCHEMA}:
-        return DBT_PROJECT_DIR / "target"
+        return base
     digest = hashlib.sha256(json.dumps(dbt_vars, sort_keys=True).encode()).hexdigest()[:12]
-    return DBT_PROJECT_DIR / "target" / f"vars-{digest}"
+    return base / f"vars-{digest}"
 
 
 def dbt_command(

@@ -43,7 +43,8 @@ def test_a_second_vars_flag_is_refused_with_the_fix():
         transform.dbt_command("run", "--vars", "{}", url=URL)
 
 
-def test_each_set_of_variables_keeps_its_own_target_folder(commands):
+def test_each_set_of_variables_keeps_its_own_target_folder(commands, monkeypatch):
+    monkeypatch.delenv("DBT_TARGET_PATH", raising=False)
     transform.dbt_command("build", url=URL, marts_schema=transform.SHADOW_SCHEMA)
     transform.dbt_command("test", url=URL)
     transform.dbt_command("run", url=URL, dbt_vars={"kpi_alert_z_threshold": 1})
@@ -57,3 +58,13 @@ def test_each_set_of_variables_keeps_its_own_target_folder(commands):
 def test_a_target_path_of_the_caller_wins(commands, tmp_path):
     transform.dbt_command("build", "--target-path", str(tmp_path), url=URL)
     assert flag(commands[0], "--target-path") == str(tmp_path)
+
+
+def test_dbt_target_path_moves_every_target_folder(commands, monkeypatch, tmp_path):
+    """The suite's processes each set DBT_TARGET_PATH: dbt runs side by side share no artifact."""
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path))
+    transform.dbt_command("build", url=URL, marts_schema=transform.SHADOW_SCHEMA)
+    transform.dbt_command("test", url=URL)
+    production, live = (flag(command, "--target-path") for command in commands)
+    assert production == str(tmp_path)
+    assert live.startswith(str(tmp_path / "vars-"))
