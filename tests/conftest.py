@@ -41,13 +41,13 @@ for variable in [v for v in os.environ if v.startswith("AIRFLOW_CONN_SOCIALKPI_"
 # `make test` runs the suite in one process per core (pytest -n, pytest-xdist). Each process has
 # its own warehouse, simulator, Airflow home and dbt target (above), so tests in different
 # processes never share state. Tests sharing an expensive fixture stay in one process: a module's
-# tests (its module fixtures), and the report tests (one run of the pipeline for all of them,
-# tests/report/conftest.py). The slowest groups start first, so no long run is left for the end.
-SHARED_GROUPS = {"tests/report/": "tests/report/"}
+# tests (its module fixtures), and the tests of the shared pipeline run (`report_marts` below:
+# tests/e2e/test_run.py and the report tests). The slowest groups start first, so no long run is
+# left for the end; a run without -n takes them in the same order.
+SHARED_GROUPS = {"tests/e2e/test_run.py": "pipeline run", "tests/report/": "pipeline run"}
 SLOWEST_FIRST = (
-    "tests/e2e/test_run.py",
+    "pipeline run",
     "tests/e2e/test_platform_days.py",
-    "tests/report/",
     "tests/integration/test_transform.py",
     "tests/integration/test_crisis_storm.py",
 )
@@ -60,14 +60,13 @@ def group_of(nodeid: str) -> str:
 
 def start_rank(nodeid: str) -> int:
     group = group_of(nodeid)
-    return next(
-        (rank for rank, prefix in enumerate(SLOWEST_FIRST) if group.startswith(prefix)), len(SLOWEST_FIRST)
-    )
+    return SLOWEST_FIRST.index(group) if group in SLOWEST_FIRST else len(SLOWEST_FIRST)
 
 
 def pytest_collection_modifyitems(config, items):
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # every process sorts alike: the collections match
-        items.sort(key=lambda item: start_rank(item.nodeid))  # stable: in file order otherwise
+    # Every process sorts alike, so xdist sees the same collection everywhere; stable: in file
+    # order within a rank.
+    items.sort(key=lambda item: start_rank(item.nodeid))
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -133,3 +132,20 @@ def sources_on_simulator(simulator, monkeypatch):
     simulator.clear_faults()
     yield simulator
     simulator.clear_faults()
+
+
+@pytest.fixture(scope="session")
+def report_marts(warehouse_url, tmp_path_factory):
+    """The shared pipeline run: START..END of the test configuration (one account's name in
+    Persian, a `report:` section) through Airflow, into a warehouse holding no other load; its
+    output is `.run`. tests/e2e/test_run.py checks the run, the report tests read its marts."""
+    from socialkpi.warehouse import empty_warehouse
+
+    from tests.support.marts import END, START, Marts, socialkpi, write_report_config
+
+    config = write_report_config(tmp_path_factory.mktemp("report-config") / "socialkpi.yml")
+    empty_warehouse(warehouse_url)
+    marts = Marts(url=warehouse_url, config=config, start=START, end=END)
+    result = socialkpi("run", "--start", str(START), "--end", str(END), "--workers", "1", env=marts.env())
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return Marts(url=warehouse_url, config=config, start=START, end=END, run=result)

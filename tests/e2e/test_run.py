@@ -6,33 +6,21 @@ one range run per worker); they prove what `make run` promises.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
 from socialkpi.config import load_config
 from socialkpi.simulator import Faults
-from socialkpi.warehouse import empty_warehouse
+
+from tests.support.marts import END, START
+from tests.support.marts import socialkpi as run_cli
 
 pytestmark = [pytest.mark.warehouse, pytest.mark.slow]
 
-END = datetime.now(UTC).date() - timedelta(days=2)
-START = END - timedelta(days=2)
 MARTS = ("fct_account_kpis_daily", "fct_social_traffic_daily")
-
-
-def socialkpi(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "socialkpi.cli", *args],
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
 
 
 def mart_fingerprints(url: str) -> dict[str, tuple[int, str]]:
@@ -47,12 +35,20 @@ def mart_fingerprints(url: str) -> dict[str, tuple[int, str]]:
 
 
 @pytest.fixture(scope="module")
-def first_run(warehouse_url):
-    """The whole range as one range run of the ingest DAG, into a warehouse holding no other load."""
-    empty_warehouse(warehouse_url)
-    result = socialkpi("run", "--start", str(START), "--end", str(END), "--workers", "1")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result
+def first_run(report_marts):
+    """The whole range as one range run of the ingest DAG, into a warehouse holding no other load
+    (the suite's shared run, whose marts the report tests read too)."""
+    return report_marts.run
+
+
+@pytest.fixture
+def socialkpi(report_marts):
+    """The CLI with the shared run's configuration."""
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return run_cli(*args, env=report_marts.env())
+
+    return run
 
 
 def test_run_fills_both_marts_through_airflow_and_prints_the_kpis(first_run, warehouse_url):
@@ -92,7 +88,7 @@ def test_run_fills_both_marts_through_airflow_and_prints_the_kpis(first_run, war
     assert checks == ("true",)
 
 
-def test_daily_runs_of_the_same_days_leave_every_mart_row_identical(first_run, warehouse_url):
+def test_daily_runs_of_the_same_days_leave_every_mart_row_identical(first_run, warehouse_url, socialkpi):
     """One run per day (three one-day range runs side by side) rebuilds exactly the range run's marts."""
     before = mart_fingerprints(warehouse_url)
     again = socialkpi("run", "--start", str(START), "--end", str(END), "--workers", "3", "--split", "days")
@@ -102,13 +98,13 @@ def test_daily_runs_of_the_same_days_leave_every_mart_row_identical(first_run, w
     assert mart_fingerprints(warehouse_url) == before
 
 
-def test_bi_reader_reads_the_marts(first_run, warehouse_url):
+def test_bi_reader_reads_the_marts(first_run, warehouse_url, socialkpi):
     url = socialkpi("warehouse", "url", "--bi").stdout.strip()
     with psycopg.connect(url) as bi:
         assert bi.execute("select count(*) from marts.fct_account_kpis_daily").fetchone()[0] > 0
 
 
-def test_a_bad_batch_never_reaches_the_marts(first_run, warehouse_url, sources_on_simulator):
+def test_a_bad_batch_never_reaches_the_marts(first_run, warehouse_url, sources_on_simulator, socialkpi):
     """With a bad API day the ingest run fails, the batch is quarantined, the marts stay as they were."""
     before = mart_fingerprints(warehouse_url)
     sources_on_simulator.set_faults("instagram", Faults(negative_counts=True))
@@ -129,7 +125,7 @@ def test_a_bad_batch_never_reaches_the_marts(first_run, warehouse_url, sources_o
     assert listing.returncode == 0 and "instagram" in listing.stdout
 
 
-def test_loads_lists_the_audit(first_run):
+def test_loads_lists_the_audit(first_run, socialkpi):
     result = socialkpi("loads", "--limit", "5")
     assert result.returncode == 0
     assert "published" in result.stdout

@@ -15,7 +15,7 @@ import pytest
 from socialkpi import alerting
 from socialkpi.reporting.settings import ReportSettings
 
-from tests.report.conftest import SMTP_CONN
+from tests.support.marts import SMTP_CONN
 
 pytestmark = [pytest.mark.warehouse, pytest.mark.slow]
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
-from tests.report.conftest import PERSIAN_ACCOUNT_NAME, socialkpi
+from tests.support.marts import PERSIAN_ACCOUNT_NAME, socialkpi
 
 pytestmark = [pytest.mark.warehouse, pytest.mark.slow]
 

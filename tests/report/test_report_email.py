@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from socialkpi.reporting import delivery
 
-from tests.report.conftest import REPORT_RECIPIENTS
+from tests.support.marts import REPORT_RECIPIENTS
 
 pytestmark = [pytest.mark.warehouse, pytest.mark.slow]
 
