@@ -318,21 +318,22 @@ def test_a_range_and_the_daily_runs_of_its_days_land_the_same_video_rows(
     assert len(batches) == len(by_day), "each day from its own daily run"
 
 
-def youtube_client(url: str) -> SourceClient:
-    definition = SOURCES["youtube"]
-    return SourceClient(
-        source="youtube",
-        base_url=url,
-        token="test-token",
-        connection_id="socialkpi_youtube",
-        policy=definition.policy,
-        base_urls={"analytics": url},
-        sleep=lambda seconds: None,
-    )
-
-
 def upload(video_id: str, published_at: str) -> dict:
     return {"contentDetails": {"videoId": video_id, "videoPublishedAt": published_at}}
+
+
+def replay_client(url: str, source: str = "instagram") -> SourceClient:
+    """A client of `source` whose every API (YouTube's Analytics API too) is the replay server."""
+    definition = SOURCES[source]
+    return SourceClient(
+        source=source,
+        base_url=url,
+        token="test-token",
+        connection_id=f"socialkpi_{source}",
+        policy=definition.policy,
+        base_urls=dict.fromkeys(definition.apis, url),
+        sleep=lambda seconds: None,
+    )
 
 
 @pytest.mark.parametrize("timezone", ["Asia/Tokyo", "Asia/Tehran"])
@@ -358,7 +359,7 @@ def test_launch_windows_are_pacific_days_whatever_the_channels_timezone(timezone
             Reply(body={"columnHeaders": columns, "rows": [["2026-04-04", 7]]}),
             Reply(body={"columnHeaders": columns}),  # no views yet: the API leaves `rows` out
         )
-        result = extract_stream(youtube_client(server.url), stream, window, parents)
+        result = extract_stream(replay_client(server.url, "youtube"), stream, window, parents)
         queries = [parse_qs(r["query"]) for r in server.requests]
     asked = [(q["filters"][0], q["startDate"][0], q["endDate"][0], q["dimensions"][0]) for q in queries]
     assert asked == [
@@ -370,18 +371,6 @@ def test_launch_windows_are_pacific_days_whatever_the_channels_timezone(timezone
 
 
 # ---- Meta days are Pacific days -------------------------------------------------------------------
-def replay_client(url: str) -> SourceClient:
-    definition = SOURCES["instagram"]
-    return SourceClient(
-        source="instagram",
-        base_url=url,
-        token="test-token",
-        connection_id="socialkpi_instagram",
-        policy=definition.policy,
-        sleep=lambda seconds: None,
-    )
-
-
 def pacific(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=PACIFIC)
 
