@@ -319,7 +319,6 @@ class CountingSimulator(SimulatorServer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.requests: dict[str, int] = {}
         self.calls: dict[tuple[str, str, str, str], int] = {}
         self._lock = threading.Lock()  # the simulator answers on a thread per request
 
@@ -334,10 +333,17 @@ class CountingSimulator(SimulatorServer):
             endpoint = re.sub(r"/[^/]*\d{5}[^/]*", "/:id", path[len(mount) :])
             token = (headers.get("authorization") or "").partition(" ")[2].strip()
             with self._lock:
-                self.requests[source] = self.requests.get(source, 0) + 1
                 key = (source, mount, endpoint, token)
                 self.calls[key] = self.calls.get(key, 0) + 1
         return response
+
+    @property
+    def requests(self) -> dict[str, int]:
+        """Requests per source: the sum of its `calls`."""
+        per_source: dict[str, int] = {}
+        for (source, *_), count in self.calls.items():
+            per_source[source] = per_source.get(source, 0) + count
+        return per_source
 
 
 def start_simulator(spread: dict[str, list[dict]]) -> CountingSimulator:
