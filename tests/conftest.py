@@ -7,6 +7,7 @@ never touch a developer's `.socialkpi/`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -148,4 +149,4 @@ def report_marts(warehouse_url, tmp_path_factory):
     marts = Marts(url=warehouse_url, config=config, start=START, end=END)
     result = socialkpi("run", "--start", str(START), "--end", str(END), "--workers", "1", env=marts.env())
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return Marts(url=warehouse_url, config=config, start=START, end=END, run=result)
+    return dataclasses.replace(marts, run=result)
