@@ -43,7 +43,9 @@ def pins(path: Path) -> list[tuple[str, str]]:
     return found
 
 
-def chosen_file_hashes(requirements: Path, saved_report: Path | None = None) -> dict[str, set[str]]:
+def chosen_file_hashes(
+    pinned: list[tuple[str, str]], saved_report: Path | None = None
+) -> dict[str, set[str]]:
     """name -> {sha256} of the file pip picks for each pin on this machine (from a report pip
     already wrote for these pins, when given: the dry run downloads what lacks PEP 658 metadata)."""
     if saved_report is not None:
@@ -51,6 +53,10 @@ def chosen_file_hashes(requirements: Path, saved_report: Path | None = None) -> 
     else:
         with tempfile.TemporaryDirectory() as folder:
             report = Path(folder) / "report.json"
+            # Bare pins: a lock whose pins carry hashes puts pip in hash-checking mode, where a pin
+            # added by hand (no hash yet) is refused.
+            requirements = Path(folder) / "pins.txt"
+            requirements.write_text("".join(f"{name}=={version}\n" for name, version in pinned))
             command = ["install", "--dry-run", "--ignore-installed", "--no-deps", "--quiet"]
             subprocess.run(
                 [sys.executable, "-m", "pip", *command, "--report", str(report), "-r", str(requirements)],
@@ -125,7 +131,7 @@ def main(argv: list[str]) -> int:
         return 2
     source, target = Path(argv[0]), Path(argv[1])
     pinned = pins(source)
-    chosen = chosen_file_hashes(source, saved_report)
+    chosen = chosen_file_hashes(pinned, saved_report)
     simple, links = local_indexes()
     lines = [HEADER.rstrip("\n")]
     for name, version in pinned:
