@@ -72,8 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--split",
         choices=["accounts", "days"],
         default="accounts",
-        help="what the runs side by side share out: the accounts (default: each API is asked once per "
-        "account for the range) or the days (contiguous shares, each for every account)",
+        help="what the workers share out: the accounts (default: one range run each, so each API is asked "
+        "once per account for the range) or the days (one run per day, as the daily schedule makes them; "
+        "slower, to compare daily runs with a range run)",
     )
     run.add_argument(
         "--no-transform",

@@ -9,8 +9,9 @@
 4. runs the range as real Airflow DAG runs in worker processes (`python -m socialkpi.pipeline
    worker`): each worker is one range run of `socialkpi_ingest` (params `start`/`end`, through
    `dag.test()`, in process so Airflow and GX are imported once), one per core, each over the whole
-   range for its share of the accounts (param `accounts_share`; `--split days` shares out the days
-   instead); then one run of `socialkpi_transform`.
+   range for its share of the accounts (param `accounts_share`; `--split days` makes one run per
+   day instead, as the daily schedule would, each worker taking a contiguous share of the days);
+   then one run of `socialkpi_transform`.
 
 Workers live in their own process group and watch a pipe from the CLI: when the CLI ends in any
 way (Ctrl-C, SIGTERM, SIGKILL), the pipe closes and each worker kills its group (itself, dbt, and
@@ -169,15 +170,24 @@ def last_complete_days(days: int, config=None, now: datetime | None = None) -> t
 
 @dataclass(frozen=True)
 class RangeRun:
-    """One range run of the ingest DAG: days start..end (inclusive) of all accounts, or of a share."""
+    """A worker's runs of the ingest DAG: one range run of days start..end (inclusive) of all
+    accounts or of a share, or (`daily`) one run per day of start..end, one after the other."""
 
     start: date
     end: date
     accounts_share: str | None = None  # 'i/n': every n-th (source, account) from the i-th
+    daily: bool = False
 
     def worker_args(self) -> list[str]:
         share = ["--accounts-share", self.accounts_share] if self.accounts_share else []
-        return ["--start", str(self.start), "--end", str(self.end), *share]
+        return [
+            "--start",
+            str(self.start),
+            "--end",
+            str(self.end),
+            *share,
+            *(["--daily"] if self.daily else []),
+        ]
 
 
 def plan_range_runs(start: date, end: date, workers: int, split: str, accounts: int) -> list[RangeRun]:
@@ -186,10 +196,14 @@ def plan_range_runs(start: date, end: date, workers: int, split: str, accounts: 
     split 'accounts' (the default): every run covers the whole range for its share of the
     accounts, so range-wide reports (GA4, Plausible, YouTube Analytics, X timelines) and lifetime
     snapshots (post insights, comments) are asked once per account, as the APIs allow; split
-    'days': contiguous shares of the days, each for every account (what daily runs do).
+    'days': one run per day, for every account, as the daily schedule makes them (to check that
+    daily runs and a range run agree; each run asks again what a range run asks once), the
+    workers taking contiguous shares of the days.
     """
     if split == "days":
-        return [RangeRun(share[0], share[-1]) for share in share_out(date_range(start, end), workers)]
+        return [
+            RangeRun(share[0], share[-1], daily=True) for share in share_out(date_range(start, end), workers)
+        ]
     count = max(1, min(workers, accounts))
     if count == 1:
         return [RangeRun(start, end)]
@@ -538,12 +552,20 @@ def worker_main(argv: list[str]) -> int:
     parser.add_argument("--end", type=date.fromisoformat, required=True)
     parser.add_argument("--lookback-days", type=int, default=None)
     parser.add_argument("--accounts-share", default=None)
+    parser.add_argument("--daily", action="store_true", help="one run per day of start..end")
     parser.add_argument("--then-transform", action="store_true")
     args = parser.parse_args(argv)
     watch_parent(args.watch_fd)
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     ingest, transform = load_dags()
-    ok = run_ingest(ingest, args.start, args.end, args.lookback_days, args.accounts_share)
+    ranges = (
+        [(day, day) for day in date_range(args.start, args.end)] if args.daily else [(args.start, args.end)]
+    )
+    # Every run, even after one failed: a day's failure is that day's, as on the schedule.
+    results = [
+        run_ingest(ingest, first, last, args.lookback_days, args.accounts_share) for first, last in ranges
+    ]
+    ok = all(results)
     if args.then_transform:
         print("socialkpi: worker ready", flush=True)
         if sys.stdin.readline().strip() == "transform":

@@ -95,11 +95,17 @@ def test_range_runs_share_out_the_accounts_by_default():
     assert plan_range_runs(start, end, workers=1, split="accounts", accounts=9) == [RangeRun(start, end)]
 
 
-def test_range_runs_split_by_days_cover_every_day_once():
-    start, end = date(2026, 11, 1), date(2026, 11, 3)
-    runs = plan_range_runs(start, end, workers=3, split="days", accounts=9)
-    assert [(run.start, run.end, run.accounts_share) for run in runs] == [
-        (date(2026, 11, d), date(2026, 11, d), None) for d in (1, 2, 3)
+def test_runs_split_by_days_are_daily_runs_covering_every_day_once():
+    start, end = date(2026, 11, 1), date(2026, 11, 5)
+    runs = plan_range_runs(start, end, workers=2, split="days", accounts=9)
+    assert [(run.start, run.end, run.accounts_share, run.daily) for run in runs] == [
+        (date(2026, 11, 1), date(2026, 11, 3), None, True),
+        (date(2026, 11, 4), date(2026, 11, 5), None, True),
+    ]
+    assert runs[1].worker_args() == ["--start", "2026-11-04", "--end", "2026-11-05", "--daily"]
+    # one worker: every day's run, one after the other
+    assert plan_range_runs(start, end, workers=1, split="days", accounts=9) == [
+        RangeRun(start, end, daily=True)
     ]
 
 
