@@ -90,11 +90,11 @@ def airflow_bin() -> str:
 
 def dag_files_stamp() -> str:
     """Changes when a DAG file, the package or Airflow changes: then the DAGs are registered again."""
-    import airflow
+    from importlib.metadata import version  # not `import airflow`: seconds of the CLI's start
 
     files = sorted(DAGS_DIR.glob("*.py")) + sorted((PLUGINS_DIR / "socialkpi").glob("*.py"))
     parts = [f"{path.name}:{path.stat().st_mtime_ns}:{path.stat().st_size}" for path in files]
-    return "|".join([airflow.__version__, *parts])
+    return "|".join([version("apache-airflow"), *parts])
 
 
 def migrate_airflow_db(env: dict[str, str]) -> None:

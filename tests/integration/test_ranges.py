@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
@@ -161,9 +162,11 @@ def test_a_stream_that_may_be_empty_still_may_not_empty_a_published_day(
 
 # ---- every attempt in the audit -------------------------------------------------------------------
 def test_a_server_error_storm_is_an_extract_failed_row_and_a_retryable_error(
-    clean_warehouse, sources_on_simulator
+    clean_warehouse, sources_on_simulator, monkeypatch
 ):
     sources_on_simulator.set_faults("ga4", Faults(server_error_every=1))
+    # Every retry still happens; only their waits are short (half a second doubling: 16 s).
+    monkeypatch.setattr(ingest_module, "SourceClient", partial(SourceClient, backoff_factor=0.01))
     with pytest.raises(SourceError, match="extract_failed") as failure:
         ingest_account("ga4", GA4_PROPERTY, DAY, lookback_days=0)
     assert not isinstance(failure.value, (ValidationFailed, QuotaExhausted))  # Airflow retries it
