@@ -86,7 +86,8 @@ def main(argv: list[str], project: Path = PROJECT, record: Path = RECORD) -> int
         )
         return 0
     print(
-        f"sqlfluff: linting {len(stale)} of {len(files)} files (the others passed before with these inputs)",
+        f"sqlfluff: linting {len(stale)} of {len(files)} files"
+        + (" (the others passed before with these inputs)" if len(stale) < len(files) else ""),
         flush=True,
     )
     # One process per core; from the project folder, so sqlfluff finds its configuration as usual.
