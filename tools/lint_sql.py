@@ -25,6 +25,7 @@ import pathspec
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / "dbt_project"
 RECORD = ROOT / ".socialkpi" / "lint" / "sqlfluff-passed.json"
+FEW_FILES = 4
 SHARED_INPUTS = (".sqlfluff", ".sqlfluffignore", "dbt_project.yml", "macros", "lint")
 SQLFLUFF = [str(Path(sys.executable).parent / "sqlfluff"), "lint", "--disable-progress-bar", "--nocolor"]
 
@@ -91,7 +92,8 @@ def main(argv: list[str], project: Path = PROJECT, record: Path = RECORD) -> int
         flush=True,
     )
     # One process per core; from the project folder, so sqlfluff finds its configuration as usual.
-    processes = "1" if len(stale) == 1 else "0"  # one file: no pool of processes to start
+    # A few files: in this process (starting a pool of sqlfluff processes costs more than it saves).
+    processes = "1" if len(stale) <= FEW_FILES else "0"
     command = [*SQLFLUFF, "--processes", processes, *(str(path.relative_to(project)) for path in stale)]
     code = subprocess.run(command, cwd=project).returncode
     if code == 0:
