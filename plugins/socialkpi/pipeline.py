@@ -97,16 +97,19 @@ def dag_files_stamp() -> str:
     return "|".join([version("apache-airflow"), *parts])
 
 
-def migrate_airflow_db(env: dict[str, str]) -> None:
-    """Bring Airflow's metadata database up to date and register the DAGs and their Assets.
+def migrate_airflow_db(env: dict[str, str], register: bool = True) -> None:
+    """Bring Airflow's metadata database up to date and (`register`) register the DAGs and their
+    Assets.
 
     Each step is skipped when nothing it depends on changed since it last ran (each costs an
     Airflow start, 10-20 s). Registering the DAGs up front lets several DAG runs start at once
-    without racing to create the same Asset rows.
+    without racing to create the same Asset rows; a single run needs no such step (`dag.test()`
+    syncs its DAG folder to the database itself), so it leaves it to the next run side by side.
     """
     AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
     database = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].rsplit("@", 1)[-1]
     steps = (("migrated", ["db", "migrate"], database), ("registered", ["dags", "reserialize"], None))
+    steps = steps if register else steps[:1]
     for name, command, stamp in steps:
         stamp = stamp or f"{database}|{dag_files_stamp()}"
         marker = AIRFLOW_HOME / f".{name}"
@@ -422,10 +425,10 @@ def run_range(
             )
         # A person at the terminal wants a failure now, not after a retry delay.
         env = airflow_env({"SOCIALKPI_TASK_RETRIES": "0", **connections})
-        migrate_airflow_db(env)
         from socialkpi.ingest import targets
 
         runs = plan_range_runs(start, end, workers, split, len(targets(config)))
+        migrate_airflow_db(env, register=len(runs) > 1)
         print(f"socialkpi: running {start} .. {end} through Airflow ({len(runs)} range runs)", flush=True)
         watch_read, watch_write = os.pipe()  # the CLI never writes: workers read EOF when it ends
         lookback = [] if lookback_days is None else ["--lookback-days", str(lookback_days)]

@@ -4,13 +4,13 @@ The simulator serves accounts in Asia/Tehran (+03:30), Asia/Kolkata (+05:30), Au
 (+10/+11), Europe/Berlin, America/Los_Angeles and America/New_York
 (tests/fixtures/socialkpi.timezones.yml) over HTTP; every account is ingested through the gate
 into one warehouse, exactly as the ingest DAG's mapped task does it (`ingest_account`, each range
-a range run's days), over short ranges around the DST switch days (Sydney 2026-10-04, Europe
+a range run's days), over a backfill across the DST switch days (Sydney 2026-10-04, Europe
 2026-10-25, US 2026-11-01) and a backfill ending today; then dbt and the mart checks build the
 marts once. Each account-day of ``marts.fct_account_kpis_daily`` is compared, to 1e-9, with
 ``socialkpi.simulator.expected.account_day``: pure Python over the simulator's world model (never
 the raw tables), with each platform's own day (Meta and YouTube: US Pacific; LinkedIn: UTC,
-settled two days late). Included: the first day of every range (a backfill's first day), the
-switch days, and quiet days with zero follows and zero unfollows.
+settled two days late). Included: the first day of each backfill, every day around and between
+the switch days, and quiet days with zero follows and zero unfollows.
 
 In process, not through `socialkpi run`: the days are the ingest's and dbt's business, and
 tests/e2e/test_run.py already proves the same calls through Airflow's DAG runs (each run here
@@ -36,12 +36,9 @@ pytestmark = [pytest.mark.warehouse]
 CONFIG = Path(__file__).resolve().parents[1] / "fixtures" / "socialkpi.timezones.yml"
 NOW = datetime.now(UTC)
 TODAY = NOW.date()
-# Each range is a backfill whose first day is the day before a switch.
-SWITCH_RANGES = (
-    (date(2026, 10, 3), date(2026, 10, 4)),  # Australia/Sydney springs forward on 10-04
-    (date(2026, 10, 24), date(2026, 10, 25)),  # Europe falls back on 10-25
-    (date(2026, 10, 31), date(2026, 11, 1)),  # the US falls back on 11-01
-)
+# One backfill from the day before the first switch through the last: Australia/Sydney springs
+# forward on 10-04, Europe falls back on 10-25, the US on 11-01.
+SWITCHES = (date(2026, 10, 3), date(2026, 11, 1))
 # A backfill that reaches the snapshot day: followers are only knowable from there back.
 RECENT = (TODAY - timedelta(days=2), TODAY)
 QUIET_ACCOUNTS = (("instagram", "17841400000000101"), ("facebook", "104000000000100"))
@@ -84,7 +81,7 @@ def runs(warehouse_url):
         os.environ.update(simulator_connections(simulator.url, config.sources))
         sync_accounts()
         # The marts are a function of raw: the backfills land one by one, one transform after.
-        for first, last in (*SWITCH_RANGES, RECENT):
+        for first, last in (SWITCHES, RECENT):
             for target in targets(config):
                 try:
                     # A range run's lookback is 0: it extracts every day of its range anyway.
@@ -125,7 +122,7 @@ def test_the_config_holds_quiet_days_and_every_zone():
     for platform, account_id in QUIET_ACCOUNTS:
         quiet = [
             day
-            for first, last in (*SWITCH_RANGES, RECENT)
+            for first, last in (SWITCHES, RECENT)
             for day in expected.quiet_days(platform, account_id, by_id[platform, account_id], first, last)
         ]
         assert quiet, f"{platform} {account_id} has no quiet day in the ranges: pick another small account"
@@ -148,7 +145,7 @@ def test_marts_match_the_platform_day(marts, platform):
         # A LinkedIn run for days D1..D2 starts two days early (its 2-day lag) and reads through
         # D2 once D2 has settled: a backfill of settled days gets every one of them.
         lag = timedelta(days=2 if platform == "linkedin" else 0)
-        for first, last in (*SWITCH_RANGES, RECENT):
+        for first, last in (SWITCHES, RECENT):
             for day in days(first - lag, last):
                 if day > newest:
                     continue
@@ -163,7 +160,7 @@ def test_marts_match_the_platform_day(marts, platform):
                         and (first, last) != RECENT
                     ):
                         continue  # knowable only from a snapshot the range reaches
-                    if field == "follower_change" and day == SWITCH_RANGES[0][0]:
+                    if field == "follower_change" and day == SWITCHES[0]:
                         continue  # an account's first day has no day before it (README: null)
                     compared += 1
                     shown = None if got is None else got[field]
