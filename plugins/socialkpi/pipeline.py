@@ -429,7 +429,8 @@ def run_range(
 
         runs = plan_range_runs(start, end, workers, split, len(targets(config)))
         migrate_airflow_db(env, register=len(runs) > 1)
-        print(f"socialkpi: running {start} .. {end} through Airflow ({len(runs)} range runs)", flush=True)
+        plan = f"{len(runs)} range runs" if split != "days" else f"a run per day in {len(runs)} workers"
+        print(f"socialkpi: running {start} .. {end} through Airflow ({plan})", flush=True)
         watch_read, watch_write = os.pipe()  # the CLI never writes: workers read EOF when it ends
         lookback = [] if lookback_days is None else ["--lookback-days", str(lookback_days)]
         with log_path.open("w", buffering=1) as log_file:  # line by line: `tail -f` works
