@@ -4,9 +4,9 @@ The simulator serves accounts in Asia/Tehran (+03:30), Asia/Kolkata (+05:30), Au
 (+10/+11), Europe/Berlin, America/Los_Angeles and America/New_York
 (tests/fixtures/socialkpi.timezones.yml) over HTTP; every account is ingested through the gate
 into one warehouse, exactly as the ingest DAG's mapped task does it (`ingest_account`, each range
-a range run's days), over a backfill across the DST switch days (Sydney 2026-10-04, Europe
-2026-10-25, US 2026-11-01) and a backfill ending today; then dbt and the mart checks build the
-marts once. Each account-day of ``marts.fct_account_kpis_daily`` is compared, to 1e-9, with
+a range run's days), over a backfill across the most recent DST switches of Sydney, Europe and
+the US (late 2026: Sydney 10-04, Europe 10-25, US 11-01) and a backfill ending today; then dbt and
+the mart checks build the marts once. Each account-day of ``marts.fct_account_kpis_daily`` is compared, to 1e-9, with
 ``socialkpi.simulator.expected.account_day``: pure Python over the simulator's world model (never
 the raw tables), with each platform's own day (Meta and YouTube: US Pacific; LinkedIn: UTC,
 settled two days late). Included: the first day of each backfill, every day around and between
@@ -36,9 +36,7 @@ pytestmark = [pytest.mark.warehouse]
 CONFIG = Path(__file__).resolve().parents[1] / "fixtures" / "socialkpi.timezones.yml"
 NOW = datetime.now(UTC)
 TODAY = NOW.date()
-# One backfill from the day before the first switch through the last: Australia/Sydney springs
-# forward on 10-04, Europe falls back on 10-25, the US on 11-01.
-SWITCHES = (date(2026, 10, 3), date(2026, 11, 1))
+SWITCH_ZONES = ("Australia/Sydney", "Europe/Berlin", "America/New_York")
 # A backfill that reaches the snapshot day: followers are only knowable from there back.
 RECENT = (TODAY - timedelta(days=2), TODAY)
 QUIET_ACCOUNTS = (("instagram", "17841400000000101"), ("facebook", "104000000000100"))
@@ -47,6 +45,40 @@ TOLERANCE = 1e-9
 
 def days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def switch_days(zone: str, first: date, last: date) -> list[date]:
+    """The days of first..last on which the zone's UTC offset changes (its DST switches)."""
+
+    def offset(day: date):
+        return datetime(day.year, day.month, day.day, 12, tzinfo=ZoneInfo(zone)).utcoffset()
+
+    return [day for day in days(first, last) if offset(day) != offset(day - timedelta(days=1))]
+
+
+def switches_backfill(today: date) -> tuple[date, date]:
+    """From the day before the first switch through the last, over the most recent stretch of at
+    most 40 settled days in which Sydney, Europe and the US each switch (Sydney's spring and the
+    northern autumn, October; the northern spring and Sydney's autumn, March-April). Always within
+    the year LinkedIn serves, whatever day the suite runs."""
+    newest = today - timedelta(days=3)
+    found = {zone: switch_days(zone, newest - timedelta(days=366), newest) for zone in SWITCH_ZONES}
+    for end in sorted({day for zone_days in found.values() for day in zone_days}, reverse=True):
+        latest = [max((day for day in found[zone] if day <= end), default=None) for zone in SWITCH_ZONES]
+        if None not in latest and (end - min(latest)).days <= 40:
+            return min(latest) - timedelta(days=1), end
+    raise AssertionError(f"no 40 days before {today} in which {', '.join(SWITCH_ZONES)} each switch")
+
+
+SWITCHES = switches_backfill(TODAY)
+
+
+def test_the_switches_backfill_is_the_latest_stretch_with_a_switch_in_every_zone():
+    assert switches_backfill(date(2026, 11, 30)) == (date(2026, 10, 3), date(2026, 11, 1))
+    # US 03-14, Europe 03-28, Sydney 04-04
+    assert switches_backfill(date(2027, 6, 1)) == (date(2027, 3, 13), date(2027, 4, 4))
+    # Sydney has sprung forward (10-03), Europe and the US not yet: the spring's stretch still
+    assert switches_backfill(date(2027, 10, 15)) == (date(2027, 3, 13), date(2027, 4, 4))
 
 
 def accounts() -> list[tuple[str, str, str]]:
