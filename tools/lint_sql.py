@@ -20,8 +20,6 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import pathspec
-
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / "dbt_project"
 RECORD = ROOT / ".socialkpi" / "lint" / "sqlfluff-passed.json"
@@ -31,13 +29,11 @@ SQLFLUFF = [str(Path(sys.executable).parent / "sqlfluff"), "lint", "--disable-pr
 
 
 def linted_files(project: Path) -> list[Path]:
-    """The SQL files `sqlfluff lint dbt_project` would lint (its ignore file applied)."""
-    ignore = project / ".sqlfluffignore"
-    spec = pathspec.PathSpec.from_lines(
-        "gitwildmatch", ignore.read_text().splitlines() if ignore.exists() else []
-    )
+    """The SQL files `sqlfluff lint dbt_project` lints: sqlfluff's own discovery, ignore files and all."""
+    from sqlfluff.core.linter.discovery import paths_from_path
+
     return sorted(
-        path for path in project.rglob("*.sql") if not spec.match_file(path.relative_to(project).as_posix())
+        Path(path).resolve() for path in paths_from_path(str(project), working_path=str(project.parent))
     )
 
 
@@ -66,11 +62,12 @@ def shared_digest(project: Path) -> str:
 
 def file_key(shared: str, project: Path, path: Path) -> str:
     return hashlib.sha256(
-        shared.encode() + path.relative_to(project).as_posix().encode() + path.read_bytes()
+        shared.encode() + b"\0" + path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes()
     ).hexdigest()
 
 
 def main(argv: list[str], project: Path = PROJECT, record: Path = RECORD) -> int:
+    project = project.resolve()
     shared = shared_digest(project)
     files = linted_files(project)
     passed = set()
