@@ -6,10 +6,10 @@ The simulator serves accounts in Asia/Tehran (+03:30), Asia/Kolkata (+05:30), Au
 into one warehouse, exactly as the ingest DAG's mapped task does it (`ingest_account`, each range
 a range run's days), over a backfill across the most recent DST switches of Sydney, Europe and
 the US (late 2026: Sydney 10-04, Europe 10-25, US 11-01) and a backfill ending today; then dbt and
-the mart checks build the marts once. Each account-day of ``marts.fct_account_kpis_daily`` is compared, to 1e-9, with
-``socialkpi.simulator.expected.account_day``: pure Python over the simulator's world model (never
-the raw tables), with each platform's own day (Meta and YouTube: US Pacific; LinkedIn: UTC,
-settled two days late). Included: the first day of each backfill, every day around and between
+the mart checks build the marts once. Each account-day of ``marts.fct_account_kpis_daily`` is
+compared, to 1e-9, with ``socialkpi.simulator.expected.account_day``: pure Python over the
+simulator's world model (never the raw tables), with each platform's own day (Meta and YouTube:
+US Pacific; LinkedIn: UTC, settled two days late). Included: the first day of each backfill, every day around and between
 the switch days, and quiet days with zero follows and zero unfollows.
 
 In process, not through `socialkpi run`: the days are the ingest's and dbt's business, and
@@ -19,7 +19,6 @@ would pay Airflow's start in two worker processes for a few seconds of ingest).
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -82,15 +81,31 @@ def test_the_switches_backfill_is_the_latest_stretch_with_a_switch_in_every_zone
 
 
 def accounts() -> list[tuple[str, str, str]]:
-    previous = os.environ.get("SOCIALKPI_CONFIG")
-    os.environ["SOCIALKPI_CONFIG"] = str(CONFIG)
-    try:
-        config = load_config()
-    finally:
-        os.environ["SOCIALKPI_CONFIG"] = previous or ""
+    config = load_config(CONFIG)
     return [
         (platform, a.id, a.timezone) for platform, source in config.sources.items() for a in source.accounts
     ]
+
+
+def ingest_and_transform(config) -> dict[str, str]:
+    """Every account over every range, then one transform; what failed, by step."""
+    from socialkpi.ingest import ingest_account, targets
+    from socialkpi.transform import run_transform
+
+    failures = {}
+    # The marts are a function of raw: the backfills land one by one, one transform after.
+    for first, last in (SWITCHES, RECENT):
+        for target in targets(config):
+            try:
+                # A range run's lookback is 0: it extracts every day of its range anyway.
+                ingest_account(target["source"], target["account_id"], first, last, lookback_days=0)
+            except Exception as exc:  # every failure is reported, none hides another
+                failures[f"{first}..{last} {target['source']} {target['account_id']}"] = str(exc)
+    try:
+        run_transform("platform-days")
+    except Exception as exc:
+        failures["transform"] = str(exc)
+    return failures
 
 
 @pytest.fixture(scope="module")
@@ -99,39 +114,25 @@ def runs(warehouse_url):
     (failures are reported by their own test, so the comparison below still shows what the
     marts hold)."""
     from socialkpi.connections import simulator_connections
-    from socialkpi.ingest import ingest_account, targets
     from socialkpi.pipeline import build_simulator, sync_accounts
-    from socialkpi.transform import run_transform
 
     empty_warehouse(warehouse_url)  # only this module's accounts in the warehouse
-    saved = dict(os.environ)
-    os.environ["SOCIALKPI_CONFIG"] = str(CONFIG)
-    config = load_config()
+    config = load_config(CONFIG)
     simulator = build_simulator(config, port=0).start()
-    failures = {}
     try:
-        os.environ.update(simulator_connections(simulator.url, config.sources))
-        sync_accounts()
-        # The marts are a function of raw: the backfills land one by one, one transform after.
-        for first, last in (SWITCHES, RECENT):
-            for target in targets(config):
-                try:
-                    # A range run's lookback is 0: it extracts every day of its range anyway.
-                    ingest_account(target["source"], target["account_id"], first, last, lookback_days=0)
-                except Exception as exc:  # every failure is reported, none hides another
-                    failures[f"{first}..{last} {target['source']} {target['account_id']}"] = str(exc)
-        try:
-            run_transform("platform-days")
-        except Exception as exc:
-            failures["transform"] = str(exc)
-        yield failures
+        # The package reads its configuration and connections from the environment, as in a task.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SOCIALKPI_CONFIG", str(CONFIG))
+            for variable, value in simulator_connections(simulator.url, config.sources).items():
+                patch.setenv(variable, value)
+            sync_accounts()
+            failures = ingest_and_transform(config)
     finally:
         simulator.stop()
-        os.environ.clear()
-        os.environ.update(saved)
-        # Leave the session's warehouse as the other tests expect it: no batch, row or incremental
-        # mart state of this module's accounts (fct_post_metrics_daily keeps rows across runs).
-        empty_warehouse(warehouse_url)
+    yield failures
+    # Leave the session's warehouse as the other tests expect it: no batch, row or incremental
+    # mart state of this module's accounts (fct_post_metrics_daily keeps rows across runs).
+    empty_warehouse(warehouse_url)
 
 
 @pytest.fixture(scope="module")

@@ -67,25 +67,20 @@ def transform_run() -> None:
 @pytest.fixture(scope="module")
 def built(warehouse_url, simulator):
     """Two days of Instagram and GA4, published through the gate, transformed once."""
-    import os
-
     from socialkpi.config import load_config
     from socialkpi.connections import simulator_connections
     from socialkpi.pipeline import sync_accounts
 
     empty_warehouse(warehouse_url)
     config = load_config()
-    saved = dict(os.environ)
-    os.environ.update(simulator_connections(simulator.url, config.sources))
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        for variable, value in simulator_connections(simulator.url, config.sources).items():
+            patch.setenv(variable, value)
         sync_accounts()
         for source in SOURCES:
             for account in config.sources[source].accounts:
                 ingest(source, account.id)
         transform_run()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     return warehouse_url
 
 
