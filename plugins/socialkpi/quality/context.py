@@ -15,6 +15,7 @@ from socialkpi.paths import STATE_DIR
 
 DATA_DOCS_DIR = STATE_DIR / "gx" / "data_docs"
 SITE_NAME = "socialkpi"
+VIEWS = "socialkpi.quality.docs_views"
 
 
 @dataclass
@@ -46,7 +47,15 @@ def context(url: str):
                 "class_name": "TupleFilesystemStoreBackend",
                 "base_directory": str(DATA_DOCS_DIR),
             },
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            # GX's own views, with jinja's bytecode cache shared across builds (docs_views.py)
+            "site_section_builders": {
+                section: {"view": {"module_name": VIEWS, "class_name": "PageView"}}
+                for section in ("expectations", "validations", "profiling")
+            },
+            "site_index_builder": {
+                "class_name": "DefaultSiteIndexBuilder",
+                "view": {"module_name": VIEWS, "class_name": "IndexPageView"},
+            },
         },
     )
     source = gx_context.data_sources.add_postgres(
