@@ -139,7 +139,7 @@ def test_a_mart_check_failure_leaves_every_mart_row_as_it_was_and_the_next_run_r
 def test_a_failing_dbt_test_leaves_the_marts_and_the_incremental_state_as_they_were(built):
     before = fingerprints(built)
     with psycopg.connect(built, autocommit=True) as conn:
-        # A GA4 row without its date: the staging model's not_null_columns test stops the build
+        # A GA4 row without its date: the staging model's not-null test stops the build
         # half way (--fail-fast), and the message names the test.
         saved = conn.execute(
             """update raw.ga4__traffic_daily set record = record - 'date'
@@ -149,7 +149,7 @@ def test_a_failing_dbt_test_leaves_the_marts_and_the_incremental_state_as_they_w
             (END,),
         ).fetchone()
     try:
-        with pytest.raises(TransformFailed, match=r"not_null_columns_stg_ga4.*unchanged"):
+        with pytest.raises(TransformFailed, match=r"not_null_and_unique_together_stg_ga4.*unchanged"):
             transform.dbt_build()
         assert fingerprints(built) == before
     finally:
