@@ -88,12 +88,13 @@ def test_run_fills_both_marts_through_airflow_and_prints_the_kpis(first_run, war
 
 
 def test_daily_runs_of_the_same_days_leave_every_mart_row_identical(first_run, warehouse_url, socialkpi):
-    """One run of the ingest DAG per day (three daily runs, one after the other in one worker)
-    rebuilds exactly the range run's marts."""
+    """One run of the ingest DAG per day (the range's last two days, one after the other in one
+    worker; a source's lookback reads the first day again) rebuilds exactly the range run's marts."""
     before = mart_fingerprints(warehouse_url)
-    again = socialkpi("run", "--start", str(START), "--end", str(END), "--workers", "1", "--split", "days")
+    first = START + timedelta(days=1)
+    again = socialkpi("run", "--start", str(first), "--end", str(END), "--workers", "1", "--split", "days")
     assert again.returncode == 0, again.stderr[-3000:]
-    for day in (START, START + timedelta(days=1), END):
+    for day in (first, END):
         assert f"socialkpi: ingest {day}: success" in again.stdout
     assert mart_fingerprints(warehouse_url) == before
 
