@@ -29,21 +29,24 @@ class ProcessBytecodeCache(BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         self._compiled[bucket.key] = bucket.bytecode_to_string()
 
+    def __len__(self) -> int:
+        return len(self._compiled)
+
 
 COMPILED_TEMPLATES = ProcessBytecodeCache()
 
 
-class PageView(DefaultJinjaPageView):
+class SharedCompiledTemplates:
+    """Mixed into a GX view: its jinja environment uses the process's bytecode cache."""
+
+    def __init__(self, custom_styles_directory=None, custom_views_directory=None) -> None:
+        super().__init__(custom_styles_directory, custom_views_directory)
+        self.env.bytecode_cache = COMPILED_TEMPLATES
+
+
+class PageView(SharedCompiledTemplates, DefaultJinjaPageView):
     """GX's page view (validation results, suites), its templates compiled once per process."""
 
-    def __init__(self, custom_styles_directory=None, custom_views_directory=None) -> None:
-        super().__init__(custom_styles_directory, custom_views_directory)
-        self.env.bytecode_cache = COMPILED_TEMPLATES
 
-
-class IndexPageView(DefaultJinjaIndexPageView):
+class IndexPageView(SharedCompiledTemplates, DefaultJinjaIndexPageView):
     """GX's index page view, its templates compiled once per process."""
-
-    def __init__(self, custom_styles_directory=None, custom_views_directory=None) -> None:
-        super().__init__(custom_styles_directory, custom_views_directory)
-        self.env.bytecode_cache = COMPILED_TEMPLATES
