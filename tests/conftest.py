@@ -125,11 +125,9 @@ def simulator():
 @pytest.fixture
 def sources_on_simulator(simulator, monkeypatch):
     """Point every configured source's Airflow connection at the simulator; faults off after."""
-    from socialkpi.config import load_config
-    from socialkpi.connections import simulator_connections
+    from tests.support.connections import connect_to_simulator
 
-    for variable, value in simulator_connections(simulator.url, load_config().sources).items():
-        monkeypatch.setenv(variable, value)
+    connect_to_simulator(monkeypatch, simulator.url)
     simulator.clear_faults()
     yield simulator
     simulator.clear_faults()

@@ -9,8 +9,9 @@ the US (late 2026: Sydney 10-04, Europe 10-25, US 11-01) and a backfill ending t
 the mart checks build the marts once. Each account-day of ``marts.fct_account_kpis_daily`` is
 compared, to 1e-9, with ``socialkpi.simulator.expected.account_day``: pure Python over the
 simulator's world model (never the raw tables), with each platform's own day (Meta and YouTube:
-US Pacific; LinkedIn: UTC, settled two days late). Included: the first day of each backfill, every day around and between
-the switch days, and quiet days with zero follows and zero unfollows.
+US Pacific; LinkedIn: UTC, settled two days late). Included: the first day of each backfill,
+every day around and between the switch days, and quiet days with zero follows and zero
+unfollows.
 
 In process, not through `socialkpi run`: the days are the ingest's and dbt's business, and
 tests/e2e/test_run.py already proves the same calls through Airflow's DAG runs (each run here
@@ -29,6 +30,8 @@ from socialkpi.config import load_config
 from socialkpi.ingest import complete_through
 from socialkpi.simulator import expected
 from socialkpi.warehouse import empty_warehouse
+
+from tests.support.connections import connect_to_simulator
 
 pytestmark = [pytest.mark.warehouse]
 
@@ -113,7 +116,6 @@ def runs(warehouse_url):
     """Ingest every range into one warehouse, then transform once; returns what failed, by step
     (failures are reported by their own test, so the comparison below still shows what the
     marts hold)."""
-    from socialkpi.connections import simulator_connections
     from socialkpi.pipeline import build_simulator, sync_accounts
 
     empty_warehouse(warehouse_url)  # only this module's accounts in the warehouse
@@ -123,8 +125,7 @@ def runs(warehouse_url):
         # The package reads its configuration and connections from the environment, as in a task.
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("SOCIALKPI_CONFIG", str(CONFIG))
-            for variable, value in simulator_connections(simulator.url, config.sources).items():
-                patch.setenv(variable, value)
+            connect_to_simulator(patch, simulator.url, config.sources)
             sync_accounts()
             failures = ingest_and_transform(config)
     finally:

@@ -15,6 +15,7 @@ import pytest
 from socialkpi.config import load_config
 from socialkpi.simulator import Faults
 
+from tests.support.connections import connect_to_simulator
 from tests.support.marts import END, START
 from tests.support.marts import socialkpi as run_cli
 
@@ -106,14 +107,11 @@ def daily_runs(first_run, warehouse_url, simulator, report_marts):
     the other in one worker; a source's lookback reads the first day again), with every answer of
     one source broken (BAD_SOURCE, negative counts), then the transform: one `socialkpi run` that
     the daily-runs and the bad-batch tests both read."""
-    from socialkpi.connections import simulator_connections
-
     before = mart_fingerprints(warehouse_url)
     started = datetime.now(UTC)
     first = START + timedelta(days=1)
     with pytest.MonkeyPatch.context() as patch:
-        for variable, value in simulator_connections(simulator.url, load_config().sources).items():
-            patch.setenv(variable, value)
+        connect_to_simulator(patch, simulator.url)
         simulator.set_faults(BAD_SOURCE, Faults(negative_counts=True))
         try:
             result = run_cli(

@@ -28,6 +28,7 @@ from socialkpi.sources import SOURCES
 from socialkpi.streams import Stream, StreamResult, Window
 
 from tests.support.accounts import FB_OTHER_PAGE, FB_PAGE, FIRST_ACCOUNT, LI_ORG, PLAUSIBLE_SITE, YT_CHANNEL
+from tests.support.connections import connect_to_simulator
 
 pytestmark = pytest.mark.warehouse
 
@@ -464,7 +465,6 @@ def test_one_failing_account_does_not_stop_the_others(
 def test_two_tiktok_creators_each_land_their_own_user(clean_warehouse, monkeypatch, tmp_path):
     """A Display API token is one creator's: each account reads through its own connection, whose
     token the simulator answers for (on one shared connection the second would read the first)."""
-    from socialkpi.connections import simulator_connections
     from socialkpi.pipeline import build_simulator
 
     creators = [FIRST_ACCOUNT["tiktok"], "5c0ffee0-0000-4000-8000-000000000002"]
@@ -484,8 +484,7 @@ def test_two_tiktok_creators_each_land_their_own_user(clean_warehouse, monkeypat
     only_streams(monkeypatch, "tiktok", ["user"])
     simulator = build_simulator(load_config(), port=0).start()
     try:
-        for variable, value in simulator_connections(simulator.url, load_config().sources).items():
-            monkeypatch.setenv(variable, value)
+        connect_to_simulator(monkeypatch, simulator.url)
         for creator in creators:
             ingest_account("tiktok", creator, DAY, lookback_days=0)
     finally:

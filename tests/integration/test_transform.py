@@ -68,14 +68,14 @@ def transform_run() -> None:
 def built(warehouse_url, simulator):
     """Two days of Instagram and GA4, published through the gate, transformed once."""
     from socialkpi.config import load_config
-    from socialkpi.connections import simulator_connections
     from socialkpi.pipeline import sync_accounts
+
+    from tests.support.connections import connect_to_simulator
 
     empty_warehouse(warehouse_url)
     config = load_config()
     with pytest.MonkeyPatch.context() as patch:
-        for variable, value in simulator_connections(simulator.url, config.sources).items():
-            patch.setenv(variable, value)
+        connect_to_simulator(patch, simulator.url, config.sources)
         sync_accounts()
         for source in SOURCES:
             for account in config.sources[source].accounts:
