@@ -20,10 +20,12 @@ help:
 # The environment is built from the committed lock file only; --no-deps keeps pip from
 # resolving anything the lock does not name, --require-hashes refuses any file whose sha256 the
 # lock does not list, and `pip check` proves the lock is consistent.
-$(STAMP): requirements.lock pyproject.toml
+# tools/sqlfluff_templater is the SQL lint's jinja templater (a sqlfluff plugin), a dev tool only.
+SQLFLUFF_TEMPLATER := tools/sqlfluff_templater
+$(STAMP): requirements.lock pyproject.toml $(SQLFLUFF_TEMPLATER)/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . -e $(SQLFLUFF_TEMPLATER)
 	$(BIN)/python -m pip check
 	touch $(STAMP)
 

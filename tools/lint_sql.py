@@ -5,10 +5,11 @@
 sqlfluff has no cache, and lints every file every time: over a minute of `make test` on two
 cores. A file's result depends only on its own text and on what the jinja templater and the rules
 read besides: the project's `.sqlfluff` and `.sqlfluffignore`, `dbt_project.yml`, the macros and
-the lint stand-ins under `lint/`, and the versions of sqlfluff and sqlfluffrs. A file that passed
-with all of those unchanged passes again, so it is skipped; any change to one of the shared inputs
-lints every file again. Only passes are remembered (in `.socialkpi/lint/`, never committed), so a
-failing file is linted until it is fixed. `--all` ignores the record; a fresh clone (CI) has none.
+the lint stand-ins under `lint/`, the versions of sqlfluff and sqlfluffrs, and the project's jinja
+templater (`tools/sqlfluff_templater`). A file that passed with all of those unchanged passes
+again, so it is skipped; any change to one of the shared inputs lints every file again. Only
+passes are remembered (in `.socialkpi/lint/`, never committed), so a failing file is linted until
+it is fixed. `--all` ignores the record; a fresh clone (CI) has none.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ PROJECT = ROOT / "dbt_project"
 RECORD = ROOT / ".socialkpi" / "lint" / "sqlfluff-passed.json"
 FEW_FILES = 4
 SHARED_INPUTS = (".sqlfluff", ".sqlfluffignore", "dbt_project.yml", "macros", "lint")
+# The project's jinja templater (a sqlfluff plugin, tools/sqlfluff_templater) renders every file.
+TEMPLATER = ROOT / "tools" / "sqlfluff_templater" / "socialkpi_sqlfluff_templater.py"
 SQLFLUFF = [str(Path(sys.executable).parent / "sqlfluff"), "lint", "--disable-progress-bar", "--nocolor"]
 
 
@@ -45,6 +48,7 @@ def shared_digest(project: Path) -> str:
             digest.update(f"{package}=={version(package)}\n".encode())
         except PackageNotFoundError:
             digest.update(f"{package} absent\n".encode())
+    digest.update(TEMPLATER.read_bytes() + b"\0")
     for name in SHARED_INPUTS:
         path = project / name
         files = (
