@@ -122,18 +122,47 @@ normalized as (
 
 ),
 
-matches as (
+-- One pattern for every keyword: each comment is tested against it once. Matching keyword by
+-- keyword needs a regex per keyword, and PostgreSQL keeps only its 32 most recent ones compiled,
+-- so with more keywords than that every comment compiled them all again (7.7 s instead of 0.35 s
+-- for 6,000 comments and 46 keywords). Only the comments that match look for their first keyword.
+any_keyword as (
+
+    select
+        '(^|[^{{ word_characters }}])('
+        || string_agg(keyword_pattern, '|' order by keyword_pattern)
+        || ')' as keyword_alternatives
+
+    from keywords
+
+),
+
+candidates as (
 
     select
         normalized.platform,
         normalized.account_id,
         normalized.comment_id,
-        min(keywords.keyword_text) as first_matched_keyword
+        normalized.normalized_text
 
     from normalized
+    cross join any_keyword
+    where normalized.normalized_text ~ any_keyword.keyword_alternatives
+
+),
+
+matches as (
+
+    select
+        candidates.platform,
+        candidates.account_id,
+        candidates.comment_id,
+        min(keywords.keyword_text) as first_matched_keyword
+
+    from candidates
     inner join keywords
-        on normalized.normalized_text ~ ('(^|[^{{ word_characters }}])' || keywords.keyword_pattern)
-    group by normalized.platform, normalized.account_id, normalized.comment_id
+        on candidates.normalized_text ~ ('(^|[^{{ word_characters }}])' || keywords.keyword_pattern)
+    group by candidates.platform, candidates.account_id, candidates.comment_id
 
 ),
 
