@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from socialkpi.ingest import ingest_account
 from socialkpi.simulator import Faults
-from socialkpi.transform import dbt_command, ensure_raw_tables
+from socialkpi.transform import SHADOW_SCHEMA, dbt_command, ensure_raw_tables
 
 from tests.support.accounts import FIRST_ACCOUNT
 
@@ -26,7 +26,8 @@ def test_comment_storm_raises_a_crisis_alert(sources_on_simulator, clean_warehou
     ingest_account("x", account, storm_day - timedelta(days=10), storm_day, lookback_days=0)
 
     ensure_raw_tables()
-    # The alerts and what they are built from (seeds included), in one dbt invocation.
+    # The alerts and what they are built from (seeds included), in one dbt invocation into the
+    # shadow schema, with the production build's variables (and so its partial parse).
     result = dbt_command(
         "build",
         "--select",
@@ -36,18 +37,19 @@ def test_comment_storm_raises_a_crisis_alert(sources_on_simulator, clean_warehou
         "--exclude-resource-type",
         "unit_test",
         url=clean_warehouse,
+        marts_schema=SHADOW_SCHEMA,
     )
     assert result.returncode == 0, result.stdout[-2000:]
 
     with psycopg.connect(clean_warehouse) as conn:
         alerts = conn.execute(
-            """select kpi_date, kpi_value, robust_z_score from marts.fct_kpi_alerts
+            f"""select kpi_date, kpi_value, robust_z_score from {SHADOW_SCHEMA}.fct_kpi_alerts
                where platform = 'x' and account_id = %s and alert_kind = 'crisis'""",
             (account,),
         ).fetchall()
         signal = conn.execute(
-            """select comments_received, negative_comments, negative_comment_share, history_days
-               from marts.fct_crisis_signals where platform = 'x' and account_id = %s and signal_date = %s""",
+            f"""select comments_received, negative_comments, negative_comment_share, history_days
+               from {SHADOW_SCHEMA}.fct_crisis_signals where platform = 'x' and account_id = %s and signal_date = %s""",
             (account, storm_day),
         ).fetchone()
     assert [row[0] for row in alerts] == [storm_day]
