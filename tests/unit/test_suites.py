@@ -1,9 +1,10 @@
 """The versioned GX suites under expectations/ match the stream declarations they come from."""
 
 import json
+import re
 
 import pytest
-from socialkpi.quality.suites import batch_query, suite_for, suite_path
+from socialkpi.quality.suites import batch_query, quick_suite, suite_for, suite_path
 from socialkpi.sources import SOURCES
 
 STREAMS = [stream for source in SOURCES.values() for stream in source.streams]
@@ -35,6 +36,40 @@ def test_every_suite_checks_keys_row_counts_and_declared_fields(stream):
             assert f'"{column}"' in query or f" {column}" in query, (
                 f"{column} is not produced by the batch query"
             )
+
+
+@pytest.mark.parametrize("stream", STREAMS, ids=lambda s: s.table)
+def test_the_quick_pass_drops_only_not_null_checks_that_a_regex_makes_redundant(stream):
+    """The gate's first pass (`quick_suite`) reads a missing value as '', which each such
+    column's regex refuses: the same verdict as the not-null check it replaces."""
+    full = suite_for(stream)
+    quick, nulls_as_empty = quick_suite(full)
+    dropped = [e for e in full["expectations"] if e not in quick["expectations"]]
+    assert [e for e in quick["expectations"] if e not in full["expectations"]] == []
+    assert {e["type"] for e in dropped} <= {"expect_column_values_to_not_be_null"}
+    assert {e["kwargs"]["column"] for e in dropped} == nulls_as_empty
+    query = batch_query(stream, "landing", "00000000-0000-0000-0000-000000000000", nulls_as_empty)
+    for column in nulls_as_empty:
+        regexes = [
+            e["kwargs"]["regex"]
+            for e in quick["expectations"]
+            if e["type"] == "expect_column_values_to_match_regex" and e["kwargs"]["column"] == column
+        ]
+        assert regexes and all(re.search(regex, "") is None for regex in regexes), column
+        assert re.search(rf"coalesce\([^)]*, ''\) as \"?{column}\"?", query), column
+
+
+def test_the_quick_pass_reads_a_missing_count_as_empty():
+    stream = SOURCES["instagram"].stream("account")
+    quick, nulls_as_empty = quick_suite(suite_for(stream))
+    assert "followers_count" in nulls_as_empty
+    assert not any(
+        e["type"] == "expect_column_values_to_not_be_null" and e["kwargs"]["column"] == "followers_count"
+        for e in quick["expectations"]
+    )
+    # The full suite's query (the second pass, and data docs) shows a missing value as missing.
+    full_query = batch_query(stream, "landing", "00000000-0000-0000-0000-000000000000")
+    assert "coalesce(\"record\" #>> '{followers_count}'" not in full_query
 
 
 def test_counts_must_be_non_negative_integers():

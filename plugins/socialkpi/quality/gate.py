@@ -1,11 +1,12 @@
 """The load gate: validate one landed batch with Great Expectations, inside PostgreSQL.
 
 Each batch (one stream of one account over a range of days) becomes a query asset over
-`landing.<table>` (or `quarantine.<table>` on release), validated once by the stream's versioned
-suite through a checkpoint whose action writes the data docs. The suite's parameters come from the
-batch's range: its days, the window its timestamps must lie in, its row bounds. A failing batch is
-quarantined alone; the context, outcome and docs helpers are shared with the mart checks
-(`context.py`).
+`landing.<table>` (or `quarantine.<table>` on release), validated by the stream's versioned suite:
+first for a verdict only, with the suite's not-null checks that a regex makes redundant folded into
+it (`quick_suite`), and, when that fails, by the full suite through a checkpoint whose action writes
+the data docs. The suite's parameters come from the batch's range: its days, the window its
+timestamps must lie in, its row bounds. A failing batch is quarantined alone; the context, outcome
+and docs helpers are shared with the mart checks (`context.py`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import psycopg
 from psycopg import sql
 
 from socialkpi.quality.context import DATA_DOCS_DIR, SITE_NAME, Outcome, context, describe, docs_url
-from socialkpi.quality.suites import batch_query, column_name, load_suite
+from socialkpi.quality.suites import batch_query, column_name, load_suite, quick_suite
 from socialkpi.streams import PACIFIC, Stream, Window, midnight
 
 log = logging.getLogger(__name__)
@@ -135,18 +136,28 @@ def excused_columns(conn: psycopg.Connection, stream: Stream, batch_id) -> froze
     return frozenset(columns)
 
 
-def _suite(context, stream: Stream, excused: frozenset[str]):
-    """The stream's versioned suite, registered once per process (and per set of excused columns)."""
+def _suite(context, stream: Stream, excused: frozenset[str], quick: bool = False):
+    """The stream's versioned suite, registered once per process (and per set of excused columns),
+    with the columns its query reads null as '' (none but for the quick pass's, `quick_suite`)."""
     import great_expectations as gx
 
-    key = (id(context), stream.table, excused)
+    key = (id(context), stream.table, excused, quick)
     if key not in _SUITES:
         suite_doc = load_suite(stream)
         expectations = [e for e in suite_doc["expectations"] if e["kwargs"].get("column") not in excused]
-        name = suite_doc["name"] + (f" without {', '.join(sorted(excused))}" if excused else "")
-        _SUITES[key] = context.suites.add_or_update(
-            gx.ExpectationSuite(name=name, expectations=expectations, meta=suite_doc["meta"])
+        suite_doc = {**suite_doc, "expectations": expectations}
+        nulls_as_empty: frozenset[str] = frozenset()
+        if quick:
+            suite_doc, nulls_as_empty = quick_suite(suite_doc)
+        name = (
+            suite_doc["name"]
+            + (f" without {', '.join(sorted(excused))}" if excused else "")
+            + (" (quick pass)" if quick else "")
         )
+        suite = context.suites.add_or_update(
+            gx.ExpectationSuite(name=name, expectations=suite_doc["expectations"], meta=suite_doc["meta"])
+        )
+        _SUITES[key] = (suite, nulls_as_empty)
     return _SUITES[key]
 
 
@@ -159,13 +170,14 @@ def _run_checkpoint(
     import great_expectations as gx
 
     gx_context, source = context(url)
-    query = batch_query(stream, schema, str(batch_id))
     if not detailed:
-        return _validate_quickly(gx_context, source, stream, query, parameters, frozenset(excused))
+        return _validate_quickly(
+            gx_context, source, stream, schema, str(batch_id), parameters, frozenset(excused)
+        )
     name = f"{stream.table}__{batch_id}"
-    asset = source.add_query_asset(name=name, query=query)
+    asset = source.add_query_asset(name=name, query=batch_query(stream, schema, str(batch_id)))
     batch_definition = asset.add_batch_definition_whole_table("batch")
-    suite = _suite(gx_context, stream, frozenset(excused))
+    suite, _ = _suite(gx_context, stream, frozenset(excused))
     # Per-batch objects are new names: `add` skips the compare-with-stored work of add_or_update.
     definition = gx_context.validation_definitions.add(
         gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
@@ -200,8 +212,11 @@ def _run_checkpoint(
     )
 
 
-def _validate_quickly(context, source, stream: Stream, query: str, parameters: dict, excused) -> Outcome:
-    """The first, boolean-only pass: the batch validated directly, without a checkpoint.
+def _validate_quickly(
+    context, source, stream: Stream, schema: str, batch_id: str, parameters: dict, excused
+) -> Outcome:
+    """The first, boolean-only pass: the batch validated directly, without a checkpoint, by the
+    suite with the same verdict in fewer expectations (`quick_suite`).
 
     A checkpoint, a validation definition and a new asset per batch each make GX re-serialise its
     project config and check the stores for freshness: measured, more than half of the gate's
@@ -209,7 +224,8 @@ def _validate_quickly(context, source, stream: Stream, query: str, parameters: d
     pointed at the batch (tasks in a worker run one at a time); the failing case goes through the
     full checkpoint, which writes the data docs.
     """
-    suite = _suite(context, stream, excused)
+    suite, nulls_as_empty = _suite(context, stream, excused, quick=True)
+    query = batch_query(stream, schema, batch_id, nulls_as_empty)
     asset = _ASSETS.get((id(source), stream.table))
     if asset is None:
         asset = source.add_query_asset(name=f"{stream.table}__gate", query=query)

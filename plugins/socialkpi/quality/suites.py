@@ -35,14 +35,20 @@ def _json_path(path: str) -> sql.Composable:
     return sql.Literal("{" + ",".join(path.split(".")) + "}")
 
 
-def batch_query(stream: Stream, schema: str, batch_id: str) -> str:
+def batch_query(
+    stream: Stream, schema: str, batch_id: str, nulls_as_empty: frozenset[str] = frozenset()
+) -> str:
     """SQL selecting one batch's records as columns: each declared field, its epoch when it is a
-    timestamp, the primary key joined, and the field that names the account."""
+    timestamp, the primary key joined, and the field that names the account. The columns named in
+    `nulls_as_empty` read a missing value as '' (the quick pass's suite, `quick_suite`)."""
     record = sql.Identifier("record")
     columns: list[sql.Composable] = [sql.SQL("record_index")]
     for field in stream.fields:
         value = sql.SQL("{} #>> {}").format(record, _json_path(field.path))
-        columns.append(sql.SQL("{} as {}").format(value, sql.Identifier(column_name(field.path))))
+        shown = (
+            sql.SQL("coalesce({}, '')").format(value) if column_name(field.path) in nulls_as_empty else value
+        )
+        columns.append(sql.SQL("{} as {}").format(shown, sql.Identifier(column_name(field.path))))
         if field.kind in ("count", "number"):
             number = sql.SQL("case when {v} ~ {rx} then ({v})::numeric end").format(
                 v=value, rx=sql.Literal(r"^-?[0-9]+(\.[0-9]+)?$")
@@ -159,6 +165,36 @@ def suite_for(stream: Stream) -> dict:
             "generated_by": "socialkpi quality write-suites (from the stream declaration)",
         },
     }
+
+
+def quick_suite(suite_doc: dict) -> tuple[dict, frozenset[str]]:
+    """The suite with the same verdict in fewer expectations, for the gate's first pass.
+
+    A column that must not be null and must match a regex that the empty string does not match
+    needs one expectation, not two, once its query reads null as '': the regex then fails exactly
+    where a value is missing or malformed (GX's column checks skip nulls, so the full suite asks
+    both). GX spends about 10 ms of Python per expectation and batch: a quarter of the raw
+    suites' expectations are such not-null checks. The columns to read null as '' come with it.
+    A failing batch is validated again with the full suite, which names what failed.
+    """
+    regex_checked = {
+        e["kwargs"]["column"]
+        for e in suite_doc["expectations"]
+        if e["type"] == "expect_column_values_to_match_regex"
+        and isinstance(e["kwargs"].get("regex"), str)
+        and re.search(e["kwargs"]["regex"], "") is None
+    }
+    merged = frozenset(
+        e["kwargs"]["column"]
+        for e in suite_doc["expectations"]
+        if e["type"] == "expect_column_values_to_not_be_null" and e["kwargs"]["column"] in regex_checked
+    )
+    expectations = [
+        e
+        for e in suite_doc["expectations"]
+        if not (e["type"] == "expect_column_values_to_not_be_null" and e["kwargs"]["column"] in merged)
+    ]
+    return {**suite_doc, "expectations": expectations}, merged
 
 
 def suite_path(stream: Stream) -> Path:
