@@ -141,7 +141,7 @@ def load_config(path: Path | None = None) -> Config:
 
     warehouse = _section(where, document, "warehouse", "warehouse: {port: 54329}")
     simulator = _section(where, document, "simulator", "simulator: {port: 8765}")
-    return Config(
+    config = Config(
         path=path,
         sources=sources,
         competitors=_competitors(where, document.get("competitors"), sources),
@@ -150,6 +150,12 @@ def load_config(path: Path | None = None) -> Config:
         simulator_seed=_int(where, "simulator.seed", simulator.get("seed", 42)),
         raw=document,
     )
+    # `transform: vars:` is socialkpi.transform_settings' to read; checked here too, so that a
+    # misspelt dbt var stops a command at its start rather than the dbt build at the run's end.
+    from socialkpi.transform_settings import configured_vars
+
+    configured_vars(config)
+    return config
 
 
 def _section(where: str, document: dict, key: str, example: str) -> dict:

@@ -12,6 +12,9 @@ A BI tool reads the schema `marts`. It changes only when the whole transform pas
 A failure at 1 or 2 leaves `marts` exactly as it was, and with it the incremental state: the
 next run copies the live table again, so it recovers without a `--full-refresh`.
 
+Every dbt command passes the dbt vars socialkpi.yml sets under `transform: vars:` (alert
+thresholds and the other settings of socialkpi.transform_settings).
+
 Production builds leave out dbt's unit tests (dbt's advice outside development and CI);
 `run_unit_tests()` runs them, and the test suite calls it.
 """
@@ -32,6 +35,7 @@ from psycopg import sql
 
 from socialkpi.errors import SocialKpiError
 from socialkpi.paths import DBT_PROJECT_DIR
+from socialkpi.transform_settings import configured_vars
 from socialkpi.warehouse import current_url, dbt_env
 
 log = logging.getLogger(__name__)
@@ -63,17 +67,23 @@ def target_path(dbt_vars: dict) -> Path:
     """Where dbt keeps its artifacts, and its partial parse, for one set of project variables.
 
     dbt parses the whole project again (6-8 s on 2 cores) whenever `--vars` differ from its last
-    invocation's. The production build's variables keep dbt's `target/`; any other set (the unit
-    tests against the live schema, a test's alert thresholds) gets a folder of its own, so that
+    invocation's. The production build's variables keep dbt's `target/`; any other set (a dbt
+    command against the live schema, a caller's own `dbt_vars`) gets a folder of its own, so that
     switching between them keeps both parses. The base folder is dbt's own `DBT_TARGET_PATH`
     when set (the test suite gives each of its processes one, so that two dbt runs side by side
     never share a partial parse or `run_results.json`), else the project's `target/`.
     """
     base = Path(os.environ.get("DBT_TARGET_PATH") or DBT_PROJECT_DIR / "target")
-    if dbt_vars == {"marts_schema": SHADOW_SCHEMA}:
+    if dbt_vars == production_vars():
         return base
     digest = hashlib.sha256(json.dumps(dbt_vars, sort_keys=True).encode()).hexdigest()[:12]
     return base / f"vars-{digest}"
+
+
+def production_vars() -> dict:
+    """The project variables of the production build: socialkpi.yml's `transform: vars:`
+    (socialkpi.transform_settings) and the shadow schema as the marts' schema."""
+    return {**configured_vars(), "marts_schema": SHADOW_SCHEMA}
 
 
 def dbt_command(
@@ -83,12 +93,13 @@ def dbt_command(
     marts_schema: str = LIVE_SCHEMA,
     dbt_vars: dict | None = None,
 ) -> subprocess.CompletedProcess:
-    """Run one dbt command. Pass project variables as `dbt_vars`, never as a second `--vars` in
-    `args`: dbt keeps only the last `--vars` flag, so one would silently drop the other."""
+    """Run one dbt command with socialkpi.yml's `transform: vars:`. Pass other project variables
+    as `dbt_vars` (they win over the configured ones), never as a second `--vars` in `args`: dbt
+    keeps only the last `--vars` flag, so one would silently drop the other."""
     if "--vars" in args:
         raise ValueError("pass dbt variables as dbt_command(..., dbt_vars={...}), not as '--vars' in args")
     env = {**os.environ, **dbt_env(url or current_url()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    project_vars = {**(dbt_vars or {}), "marts_schema": marts_schema}
+    project_vars = {**configured_vars(), **(dbt_vars or {}), "marts_schema": marts_schema}
     if "--target-path" not in args:
         args = (*args, "--target-path", str(target_path(project_vars)))
     command = [

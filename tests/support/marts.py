@@ -2,7 +2,8 @@
 
 The run uses the suite's test configuration with one account renamed to Persian, so every report
 carries right-to-left text (the accounts line of its header, and the tables that name accounts),
-and a `report:` section for the report and alert deliveries. The fixture (`marts_run`, in
+a `report:` section for the report and alert deliveries, and alert thresholds (`transform: vars:`)
+that fire on its three days, so its own build has alerts to send. The fixture (`marts_run`, in
 tests/conftest.py) runs it once per test process; tests/conftest.py keeps its users in one process.
 """
 
@@ -55,7 +56,8 @@ def socialkpi(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def write_report_config(path: Path) -> Path:
-    """The test configuration, one account renamed to Persian, with a `report:` section."""
+    """The test configuration, one account renamed to Persian, with a `report:` section and alert
+    thresholds (`transform: vars:`) low enough for three days."""
     document = yaml.safe_load((TESTS_DIR / "fixtures" / "socialkpi.test.yml").read_text())
     platform, account_id = PERSIAN_ACCOUNT
     renamed = 0
@@ -64,6 +66,9 @@ def write_report_config(path: Path) -> Path:
             account["name"] = PERSIAN_ACCOUNT_NAME
             renamed += 1
     assert renamed == 1, f"the test configuration no longer has {platform} account {account_id}"
+    # Alert thresholds that fire on the run's three days (the defaults need 7 days of history):
+    # the report and alert tests read the alerts the run's own build made from this setting.
+    document["transform"] = {"vars": {"kpi_alert_z_threshold": 0.5, "kpi_alert_min_history_days": 2}}
     document["report"] = {
         "title": "Northwind social media report",
         "recipients": list(REPORT_RECIPIENTS),
