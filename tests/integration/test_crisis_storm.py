@@ -39,7 +39,7 @@ def test_comment_storm_raises_a_crisis_alert(sources_on_simulator, clean_warehou
         url=clean_warehouse,
         marts_schema=SHADOW_SCHEMA,
     )
-    assert result.returncode == 0, result.stdout[-2000:]
+    assert result.success, result.output[-2000:]
 
     with psycopg.connect(clean_warehouse) as conn:
         alerts = conn.execute(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 from socialkpi import transform
@@ -77,16 +76,8 @@ def test_every_dbt_command_passes_the_configured_vars_and_the_build_keeps_its_ta
     path.write_text(BASE + "transform:\n  vars: {kpi_alert_z_threshold: 2.5}\n")
     monkeypatch.setenv("SOCIALKPI_CONFIG", str(path))
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
-    seen: list[list[str]] = []
-
-    def run(command, **kwargs):  # the command line only: dbt itself is not started
-        seen.append(command)
-        return subprocess.CompletedProcess(command, 0, stdout="", stderr="")
-
-    monkeypatch.setattr(transform.subprocess, "run", run)
-    transform.dbt_command("build", url="postgresql://u@127.0.0.1/db", marts_schema=transform.SHADOW_SCHEMA)
-    transform.dbt_command("run", url="postgresql://u@127.0.0.1/db", dbt_vars={"kpi_alert_z_threshold": 9})
-    build, caller = seen
+    build = transform.dbt_args("build", marts_schema=transform.SHADOW_SCHEMA)
+    caller = transform.dbt_args("run", dbt_vars={"kpi_alert_z_threshold": 9})
     assert json.loads(build[build.index("--vars") + 1]) == {
         "kpi_alert_z_threshold": 2.5,
         "marts_schema": transform.SHADOW_SCHEMA,
