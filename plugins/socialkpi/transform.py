@@ -61,8 +61,9 @@ def dbt_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def target_path(dbt_vars: dict) -> Path:
-    """Where dbt keeps its artifacts, and its partial parse, for one set of project variables.
+def target_path(dbt_vars: dict, configured: dict) -> Path:
+    """Where dbt keeps its artifacts, and its partial parse, for one set of project variables
+    (`configured`: socialkpi.yml's `transform: vars:`, which the production build's include).
 
     dbt parses the whole project again (about 11 s of CPU) whenever `--vars` differ from its last
     invocation's. The production build's variables keep dbt's `target/`; any other set (a dbt
@@ -72,16 +73,10 @@ def target_path(dbt_vars: dict) -> Path:
     never share a partial parse or `run_results.json`), else the project's `target/`.
     """
     base = Path(os.environ.get("DBT_TARGET_PATH") or DBT_PROJECT_DIR / "target")
-    if dbt_vars == production_vars():
+    if dbt_vars == {**configured, "marts_schema": SHADOW_SCHEMA}:
         return base
     digest = hashlib.sha256(json.dumps(dbt_vars, sort_keys=True).encode()).hexdigest()[:12]
     return base / f"vars-{digest}"
-
-
-def production_vars() -> dict:
-    """The project variables of the production build: socialkpi.yml's `transform: vars:`
-    (socialkpi.transform_settings) and the shadow schema as the marts' schema."""
-    return {**configured_vars(), "marts_schema": SHADOW_SCHEMA}
 
 
 @dataclass(frozen=True)
@@ -103,9 +98,10 @@ def dbt_args(*args: str, marts_schema: str = LIVE_SCHEMA, dbt_vars: dict | None 
     second one in `args` would silently drop the first: it is refused)."""
     if "--vars" in args:
         raise ValueError("pass dbt variables as dbt_command(..., dbt_vars={...}), not as '--vars' in args")
-    project_vars = {**configured_vars(), **(dbt_vars or {}), "marts_schema": marts_schema}
+    configured = configured_vars()
+    project_vars = {**configured, **(dbt_vars or {}), "marts_schema": marts_schema}
     if "--target-path" not in args:
-        args = (*args, "--target-path", str(target_path(project_vars)))
+        args = (*args, "--target-path", str(target_path(project_vars, configured)))
     return [
         *args,
         # dbt's console lines reach DbtResult (and the log) through the callback, not stdout.
