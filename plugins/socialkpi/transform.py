@@ -253,12 +253,9 @@ def prepare_shadow(url: str) -> None:
     state where it was.
     """
     with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
-        shadow = sql.Identifier(SHADOW_SCHEMA)
-        conn.execute(sql.SQL("drop schema if exists {} cascade").format(shadow))
-        conn.execute(sql.SQL("create schema {}").format(shadow))
+        _empty_shadow(conn)
         for name in incremental_marts():
-            live = conn.execute("select to_regclass(%s)", (f"{LIVE_SCHEMA}.{name}",)).fetchone()[0]
-            if live is None:
+            if not _is_live(conn, name):
                 continue  # first build: dbt creates it in full
             source = sql.Identifier(LIVE_SCHEMA, name)
             target = sql.Identifier(SHADOW_SCHEMA, name)
@@ -266,16 +263,31 @@ def prepare_shadow(url: str) -> None:
             conn.execute(sql.SQL("insert into {} select * from {}").format(target, source))
 
 
+def _empty_shadow(conn: psycopg.Connection) -> None:
+    """The shadow schema new and empty, whatever an earlier build left in it."""
+    shadow = sql.Identifier(SHADOW_SCHEMA)
+    conn.execute(sql.SQL("drop schema if exists {} cascade").format(shadow))
+    conn.execute(sql.SQL("create schema {}").format(shadow))
+
+
+def _is_live(conn: psycopg.Connection, name: str) -> bool:
+    return conn.execute("select to_regclass(%s)", (f"{LIVE_SCHEMA}.{name}",)).fetchone()[0] is not None
+
+
+def _mart_files() -> list[Path]:
+    return sorted((DBT_PROJECT_DIR / "models" / "marts").rglob("*.sql"))
+
+
 def mart_models() -> list[str]:
     """The models of the marts folder: the tables of the schema BI tools read."""
-    return [path.stem for path in sorted((DBT_PROJECT_DIR / "models" / "marts").rglob("*.sql"))]
+    return [path.stem for path in _mart_files()]
 
 
 def incremental_marts() -> list[str]:
     """Incremental models of the marts folder (declared in their SQL file's config)."""
     return [
         path.stem
-        for path in sorted((DBT_PROJECT_DIR / "models" / "marts").rglob("*.sql"))
+        for path in _mart_files()
         if re.search(r"materialized\s*=\s*['\"]incremental['\"]", path.read_text())
     ]
 
@@ -345,21 +357,19 @@ def run_unit_tests(url: str | None = None) -> dict:
     """dbt's unit tests (every KPI formula), for `make test` and CI; production builds skip them.
 
     They run with the production build's project variables, so dbt reads that build's partial
-    parse instead of parsing the whole project again for other `--vars` (8-10 s), and their refs
-    to marts resolve to the shadow schema. dbt reads the columns of a unit test's inputs (an
+    parse instead of parsing the whole project again for other `--vars` (about 11 s of CPU), and
+    their refs to marts resolve to the shadow schema. dbt reads the columns of a unit test's inputs (an
     incremental model's own table among them) from the warehouse, so the shadow gets an empty copy
     of every live mart for the time of the tests; a mart the warehouse does not have yet is built
     into it once, with its upstream.
     """
     url = url or current_url()
     ensure_raw_tables()
-    shadow = sql.Identifier(SHADOW_SCHEMA)
     with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
-        conn.execute(sql.SQL("drop schema if exists {} cascade").format(shadow))
-        conn.execute(sql.SQL("create schema {}").format(shadow))
+        _empty_shadow(conn)
         missing = []
         for name in mart_models():
-            if conn.execute("select to_regclass(%s)", (f"{LIVE_SCHEMA}.{name}",)).fetchone()[0] is None:
+            if not _is_live(conn, name):
                 missing.append(name)
                 continue
             conn.execute(
@@ -384,7 +394,7 @@ def run_unit_tests(url: str | None = None) -> dict:
         result = dbt_command("test", "--select", "test_type:unit", url=url, marts_schema=SHADOW_SCHEMA)
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(sql.SQL("drop schema if exists {} cascade").format(shadow))
+            conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(SHADOW_SCHEMA)))
     tail = [line for line in result.lines if "PASS=" in line]
     return {"summary": tail[-1].strip() if tail else "done"}
 

@@ -6,7 +6,7 @@ macro files compiles sixteen macro templates per model: a fifth of `make test`'s
 The compiled code of a template depends only on its source and on the environment's parse
 settings, never on the globals it later runs with, so this templater keeps it per process and
 hands the same code to every file's environment. What renders, and so what sqlfluff reports, is
-unchanged: tests/unit/test_lint_sql.py lints the same files with both templaters.
+unchanged: tests/unit/test_sqlfluff_templater.py lints the same files with both templaters.
 
 `.sqlfluff` selects it as `templater = jinja_compiled`; its settings are the jinja templater's, in
 `[sqlfluff:templater:jinja_compiled]`.
