@@ -53,16 +53,18 @@ run: $(STAMP)
 # One pytest process per core (pytest-xdist), each with its own warehouse, simulator and Airflow
 # home; tests sharing a fixture stay in one process (tests/conftest.py).
 # ruff first (a second or two). The SQL lint (about 70 s of CPU on a fresh clone) runs beside the
-# tests at the lowest CPU priority (nice 19): it takes the CPU the test processes leave idle while
-# they wait on PostgreSQL, the simulator, Airflow or the browser, instead of adding its time before
-# them. Its report follows the tests'; either failing fails `make test`. `make lint` runs it alone.
+# tests as an idle-priority process (Linux's SCHED_IDLE, `chrt --idle 0`): it takes only the CPU
+# the test processes leave idle while they wait on PostgreSQL, the simulator, Airflow or the
+# browser, and a waking test process preempts it at once (under `nice -n 19` it still slowed the
+# tests). Its report follows the tests'; either failing fails `make test`. `make lint` runs it alone.
 TEST_WORKERS ?= auto
 SQL_LINT_LOG := .socialkpi/lint/sqlfluff.log
+IDLE_PRIORITY := $(if $(shell command -v chrt),chrt --idle 0,nice -n 19)
 test: $(STAMP) system-packages lint-python
 	@mkdir -p $(dir $(SQL_LINT_LOG))
-	@echo "sqlfluff: linting the SQL beside the tests (nice 19; its report follows theirs)"
+	@echo "sqlfluff: linting the SQL beside the tests ($(IDLE_PRIORITY); its report follows theirs)"
 	@echo "$(BIN)/python -m pytest -n $(TEST_WORKERS)"
-	@nice -n 19 $(BIN)/python tools/lint_sql.py $(SQL_LINT) > $(SQL_LINT_LOG) 2>&1 & sql_lint=$$!; \
+	@$(IDLE_PRIORITY) $(BIN)/python tools/lint_sql.py $(SQL_LINT) > $(SQL_LINT_LOG) 2>&1 & sql_lint=$$!; \
 	$(BIN)/python -m pytest -n $(TEST_WORKERS); tests=$$?; \
 	wait $$sql_lint; linted=$$?; \
 	cat $(SQL_LINT_LOG); \

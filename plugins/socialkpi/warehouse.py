@@ -284,10 +284,14 @@ class EmbeddedWarehouse:
             )
 
     def _log_tail(self) -> str:
+        """The log line that says why the server stopped: its last FATAL or PANIC line (a port
+        taken between the check and the bind, a broken data folder), else its last line (which, after
+        a FATAL, is only "database system is shut down")."""
         if not self.log_file.exists():
             return "no log"
         lines = [line for line in self.log_file.read_text().splitlines() if line.strip()]
-        return lines[-1] if lines else "empty log"
+        reasons = [line for line in lines if "FATAL:" in line or "PANIC:" in line]
+        return (reasons or lines or ["empty log"])[-1]
 
     def destroy(self) -> None:
         self.stop()
