@@ -15,7 +15,12 @@ from socialkpi.errors import (
 )
 from socialkpi.tasks import fail_without_retry_on_final_errors
 
-pytest.importorskip("airflow.sdk", reason="Airflow from requirements.lock is not installed")
+
+@pytest.fixture(autouse=True, scope="module")
+def airflow_sdk():
+    """Imported when these tests run, not when pytest collects them: collecting happens in every
+    test process, and Airflow's import costs about 4 s of CPU in each."""
+    return pytest.importorskip("airflow.sdk", reason="Airflow from requirements.lock is not installed")
 
 
 def raising(error: Exception):
