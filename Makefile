@@ -60,12 +60,13 @@ run: $(STAMP)
 TEST_WORKERS ?= auto
 SQL_LINT_LOG := .socialkpi/lint/sqlfluff.log
 IDLE_PRIORITY := $(if $(shell command -v chrt),chrt --idle 0,nice -n 19)
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS)
 test: $(STAMP) system-packages lint-python
 	@mkdir -p $(dir $(SQL_LINT_LOG))
 	@echo "sqlfluff: linting the SQL beside the tests ($(IDLE_PRIORITY); its report follows theirs)"
-	@echo "$(BIN)/python -m pytest -n $(TEST_WORKERS)"
+	@echo "$(PYTEST)"
 	@$(IDLE_PRIORITY) $(BIN)/python tools/lint_sql.py $(SQL_LINT) > $(SQL_LINT_LOG) 2>&1 & sql_lint=$$!; \
-	$(BIN)/python -m pytest -n $(TEST_WORKERS); tests=$$?; \
+	$(PYTEST); tests=$$?; \
 	wait $$sql_lint; linted=$$?; \
 	cat $(SQL_LINT_LOG); \
 	if [ $$linted != 0 ]; then echo "SQL lint failed (above; \`make lint\` runs it alone)" >&2; fi; \
@@ -77,18 +78,19 @@ test-faults: $(STAMP)
 # sqlfluff through tools/lint_sql.py: it skips the SQL files that passed before with the same
 # inputs (a fresh clone, as in CI, lints every file; `make lint SQL_LINT=--all` forces it).
 SQL_LINT ?=
+PYTHON_SOURCES := plugins dags tests benchmarks tools
 lint: lint-python lint-sql
 
 lint-python: $(STAMP)
-	$(BIN)/ruff check plugins dags tests benchmarks tools
-	$(BIN)/ruff format --check plugins dags tests benchmarks tools
+	$(BIN)/ruff check $(PYTHON_SOURCES)
+	$(BIN)/ruff format --check $(PYTHON_SOURCES)
 
 lint-sql: $(STAMP)
 	$(BIN)/python tools/lint_sql.py $(SQL_LINT)
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix plugins dags tests benchmarks tools
-	$(BIN)/ruff format plugins dags tests benchmarks tools
+	$(BIN)/ruff check --fix $(PYTHON_SOURCES)
+	$(BIN)/ruff format $(PYTHON_SOURCES)
 	$(BIN)/sqlfluff fix dbt_project --disable-progress-bar --nocolor
 
 airflow: $(STAMP)
