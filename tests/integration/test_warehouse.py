@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -101,27 +102,31 @@ def second_warehouse():
     warehouse.destroy()
 
 
-def test_a_port_in_use_is_one_clear_line(second_warehouse):
+@contextlib.contextmanager
+def another_program_listening_on(port: int):
     with socket.socket() as squatter:
-        squatter.bind(("127.0.0.1", second_warehouse.port))
+        squatter.bind(("127.0.0.1", port))
         squatter.listen()
-        with pytest.raises(
-            WarehouseError, match=rf"port {second_warehouse.port} .* in use .* `warehouse.port`"
-        ):
-            second_warehouse.start(announce=lambda line: None)
+        yield
+
+
+def test_a_port_in_use_is_one_clear_line(second_warehouse):
+    with (
+        another_program_listening_on(second_warehouse.port),
+        pytest.raises(WarehouseError, match=rf"port {second_warehouse.port} .* in use .* `warehouse.port`"),
+    ):
+        second_warehouse.start(announce=lambda line: None)
 
 
 def test_a_port_taken_after_the_check_names_postgres_reason(second_warehouse, monkeypatch):
     """Between socialkpi's port check and PostgreSQL's bind another program may take the port: the
     error quotes PostgreSQL's FATAL line, not the "database system is shut down" that ends its log."""
     monkeypatch.setattr(EmbeddedWarehouse, "_check_port_free", lambda self: None)
-    with socket.socket() as squatter:
-        squatter.bind(("127.0.0.1", second_warehouse.port))
-        squatter.listen()
-        with pytest.raises(
-            WarehouseError, match=r"did not start .*FATAL: .*could not create any TCP/IP sockets"
-        ):
-            second_warehouse.start(announce=lambda line: None)
+    with (
+        another_program_listening_on(second_warehouse.port),
+        pytest.raises(WarehouseError, match=r"did not start .*FATAL: .*could not create any TCP/IP sockets"),
+    ):
+        second_warehouse.start(announce=lambda line: None)
 
 
 def test_start_recovers_from_a_server_that_died(second_warehouse):
